@@ -1,0 +1,38 @@
+# netfinger — quick start (as root on Debian): `make demo`, `make test`
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT_PKGS := libpcap0.8 iproute2 tcpdump chromium
+
+.PHONY: setup demo test lint typecheck unit bench clean lab-down
+
+$(STAMP): pyproject.toml
+	@bash scripts/setup.sh
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+lint: setup
+	$(VENV)/bin/ruff check netfinger tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+test: setup
+	$(VENV)/bin/ruff check netfinger tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/netfinger signatures test
+	$(VENV)/bin/pytest -q
+
+demo: setup
+	@bash scripts/demo.sh
+
+bench: setup
+	@bash scripts/bench.sh
+
+lab-down:
+	-$(VENV)/bin/netfinger lab down --all
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,5 @@
+import sys
+
+from netfinger.cli import main
+
+sys.exit(main())

@@ -1,0 +1,85 @@
+"""The probe seam: a probe makes devices talk and turns their replies into Sightings.
+
+Each probe lives in its own module (``netfinger/probes/<name>.py``) with pure ``build_*``/``parse_*``
+functions (in ``netfinger/protocols/<name>.py``) and one thin async runner: a subclass of
+:class:`Probe`. The registry in ``netfinger/probes/__init__.py`` lists them all.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
+from typing import ClassVar
+
+from netfinger.evidence import Sighting
+
+
+class ProbeError(Exception):
+    """A probe could not run (socket error, missing privilege). Caught by the scan core, recorded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    probe: str
+    sightings: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    probe: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    probe: str
+    reason: str
+
+
+ProbeOutcome = Completed | Failed | Skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    username: str
+    password: str
+
+
+@dataclass
+class ScanContext:
+    """What every probe needs: the targets, limits, and where to put what it sees."""
+
+    networks: tuple[IPv4Network, ...]
+    emit: Callable[[Sighting], None]
+    iface: str | None = None
+    timeout: float = 3.0
+    rate: float = 2000.0  # packets per second, all probes together
+    concurrency: int = 256
+    credentials: tuple[Credentials, ...] = ()
+    http_ports: tuple[int, ...] = (80, 443, 8000, 8080, 8443)
+    is_root: bool = False
+    # Hosts known to be alive (filled by discovery probes before unicast probes run).
+    live_hosts: set[IPv4Address] = field(default_factory=set)
+
+    def in_targets(self, ip: str | IPv4Address) -> bool:
+        try:
+            addr = IPv4Address(str(ip))
+        except ValueError:
+            return False
+        return any(addr in net for net in self.networks)
+
+
+class Probe(abc.ABC):
+    """A discovery or identification probe."""
+
+    name: ClassVar[str]
+    # "discovery" probes run first and find hosts; "unicast" probes then talk to live hosts.
+    phase: ClassVar[str] = "discovery"
+    needs_root: ClassVar[bool] = False
+
+    @abc.abstractmethod
+    async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        """Send, listen, parse; call ``ctx.emit`` for each sighting. Must not raise."""

@@ -1,0 +1,146 @@
+"""The report: what a scan found, as data. Renderers in this package turn it into text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from netfinger.evidence import HostEvidence
+from netfinger.match.interface import EvidenceRef, Verdict, VulnFinding
+
+SCHEMA_ID = "netfinger.report/1"
+
+
+@dataclass
+class ScanInfo:
+    start: str = ""  # ISO 8601 UTC
+    end: str = ""
+    targets: list[str] = field(default_factory=list)
+    probes: dict[str, str] = field(default_factory=dict)  # probe -> "completed" | "failed: why" | "skipped: why"
+    netfinger_version: str = ""
+    signatures_version: str = ""
+    scanner_host: str = ""
+    interrupted: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "targets": list(self.targets),
+            "probes": dict(self.probes),
+            "netfinger_version": self.netfinger_version,
+            "signatures_version": self.signatures_version,
+            "scanner_host": self.scanner_host,
+            "interrupted": self.interrupted,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScanInfo:
+        return cls(
+            start=str(data.get("start", "")),
+            end=str(data.get("end", "")),
+            targets=[str(t) for t in data.get("targets", [])],
+            probes={str(k): str(v) for k, v in dict(data.get("probes", {})).items()},
+            netfinger_version=str(data.get("netfinger_version", "")),
+            signatures_version=str(data.get("signatures_version", "")),
+            scanner_host=str(data.get("scanner_host", "")),
+            interrupted=bool(data.get("interrupted", False)),
+        )
+
+
+@dataclass
+class HostReport:
+    evidence: HostEvidence
+    verdict: Verdict = field(default_factory=Verdict)
+
+    def to_dict(self) -> dict[str, Any]:
+        v = self.verdict
+        ev = self.evidence.to_dict()
+        return {
+            "ip": self.evidence.ip,
+            "mac": self.evidence.mac,
+            "manufacturer": v.manufacturer,
+            "brand": v.brand,
+            "model": v.model,
+            "firmware": v.firmware,
+            "device_type": v.device_type,
+            "banned": v.banned,
+            "banned_by": list(v.banned_by),
+            "confidence": round(v.confidence, 3),
+            "vulnerabilities": [f.to_dict() for f in v.vulnerabilities],
+            "evidence": [e.to_dict() for e in v.evidence],
+            "notes": list(v.notes),
+            "protocols": ev["protocols"],
+            "anomalies": ev["anomalies"],
+            "observations": ev["observations"],
+            "raw": ev["raw"],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HostReport:
+        evidence = HostEvidence.from_dict(data)
+        verdict = Verdict(
+            manufacturer=data.get("manufacturer"),
+            brand=data.get("brand"),
+            model=data.get("model"),
+            firmware=data.get("firmware"),
+            device_type=data.get("device_type"),
+            banned=bool(data.get("banned", False)),
+            banned_by=tuple(data.get("banned_by", [])),
+            confidence=float(data.get("confidence", 0.0)),
+            vulnerabilities=tuple(
+                VulnFinding(
+                    id=str(f["id"]),
+                    kev=bool(f.get("kev", False)),
+                    backdoor=bool(f.get("backdoor", False)),
+                    basis=str(f.get("basis", "")),
+                    fixed_in=f.get("fixed_in"),
+                    title=str(f.get("title", "")),
+                )
+                for f in data.get("vulnerabilities", [])
+            ),
+            evidence=tuple(
+                EvidenceRef(str(e["rule"]), str(e["field"]), str(e["value"])) for e in data.get("evidence", [])
+            ),
+            notes=tuple(str(n) for n in data.get("notes", [])),
+        )
+        return cls(evidence=evidence, verdict=verdict)
+
+
+@dataclass
+class Report:
+    scan: ScanInfo
+    hosts: list[HostReport] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        by_maker: dict[str, int] = {}
+        by_brand: dict[str, int] = {}
+        for h in self.hosts:
+            if h.verdict.manufacturer:
+                by_maker[h.verdict.manufacturer] = by_maker.get(h.verdict.manufacturer, 0) + 1
+            if h.verdict.brand:
+                by_brand[h.verdict.brand] = by_brand.get(h.verdict.brand, 0) + 1
+        return {
+            "hosts": len(self.hosts),
+            "banned": sum(1 for h in self.hosts if h.verdict.banned),
+            "vulnerable": sum(1 for h in self.hosts if h.verdict.vulnerabilities),
+            "by_manufacturer": dict(sorted(by_maker.items())),
+            "by_brand": dict(sorted(by_brand.items())),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_ID,
+            "scan": self.scan.to_dict(),
+            "summary": self.summary(),
+            "hosts": [h.to_dict() for h in self.hosts],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        if data.get("schema") != SCHEMA_ID:
+            raise ValueError(f"not a netfinger report (schema {data.get('schema')!r}, expected {SCHEMA_ID!r})")
+        return cls(
+            scan=ScanInfo.from_dict(dict(data.get("scan", {}))),
+            hosts=[HostReport.from_dict(h) for h in data.get("hosts", [])],
+        )
