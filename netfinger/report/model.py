@@ -16,7 +16,9 @@ class ScanInfo:
     start: str = ""  # ISO 8601 UTC
     end: str = ""
     targets: list[str] = field(default_factory=list)
-    probes: dict[str, str] = field(default_factory=dict)  # probe -> "completed" | "failed: why" | "skipped: why"
+    probes: dict[str, str] = field(
+        default_factory=dict
+    )  # probe -> "completed" | "failed: why" | "skipped: why"
     netfinger_version: str = ""
     signatures_version: str = ""
     scanner_host: str = ""
@@ -100,7 +102,8 @@ class HostReport:
                 for f in data.get("vulnerabilities", [])
             ),
             evidence=tuple(
-                EvidenceRef(str(e["rule"]), str(e["field"]), str(e["value"])) for e in data.get("evidence", [])
+                EvidenceRef(str(e["rule"]), str(e["field"]), str(e["value"]))
+                for e in data.get("evidence", [])
             ),
             notes=tuple(str(n) for n in data.get("notes", [])),
         )
@@ -139,7 +142,9 @@ class Report:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
         if data.get("schema") != SCHEMA_ID:
-            raise ValueError(f"not a netfinger report (schema {data.get('schema')!r}, expected {SCHEMA_ID!r})")
+            raise ValueError(
+                f"not a netfinger report (schema {data.get('schema')!r}, expected {SCHEMA_ID!r})"
+            )
         return cls(
             scan=ScanInfo.from_dict(dict(data.get("scan", {}))),
             hosts=[HostReport.from_dict(h) for h in data.get("hosts", [])],

@@ -1,0 +1,31 @@
+"""The order people read hosts in: banned first, then vulnerable, then the rest, each by IP."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from netfinger.report.model import HostReport, Report
+
+
+def ip_sort_key(ip: str | None) -> tuple[int, int, str]:
+    """Sort IPv4 before IPv6 numerically; anything unparsable (or missing) last, by text."""
+    if not ip:
+        return (9, 0, "")
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return (8, 0, ip)
+    return (addr.version, int(addr), "")
+
+
+def host_rank(host: HostReport) -> int:
+    """0 banned, 1 vulnerable (not banned), 2 the rest."""
+    if host.verdict.banned:
+        return 0
+    if host.verdict.vulnerabilities:
+        return 1
+    return 2
+
+
+def ordered_hosts(report: Report) -> list[HostReport]:
+    return sorted(report.hosts, key=lambda h: (host_rank(h), ip_sort_key(h.evidence.ip)))

@@ -1,0 +1,143 @@
+"""Terminal renderer: a rich table, a summary panel and, with ``--why``, each host's evidence.
+
+Every string a device could have influenced goes into a ``rich.text.Text`` after :func:`visible`, so
+rich markup is shown rather than interpreted and escape sequences are shown as ``\\x1b``.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from netfinger.report.cells import banned_cell, confidence_cell, text_or_dash, vuln_label
+from netfinger.report.inert import visible
+from netfinger.report.interface import Renderer, RenderOptions
+from netfinger.report.model import HostReport, Report
+from netfinger.report.order import host_rank, ordered_hosts
+
+_ROW_STYLES = {0: "bold red", 1: "yellow", 2: ""}
+# (header, ratio): 0 means sized to content and never wrapped (addresses, verdict, confidence);
+# device strings share the remaining width by ratio and fold.
+_COLUMNS = (
+    ("IP", 0),
+    ("MAC", 0),
+    ("Maker", 3),
+    ("Brand", 3),
+    ("Model", 4),
+    ("Firmware", 3),
+    ("Banned", 0),
+    ("Vulns", 5),
+    ("Conf.", 0),
+)
+
+
+def _t(value: object, style: str = "") -> Text:
+    """Inert text: never markup, control characters made visible."""
+    return Text(visible(value), style=style)
+
+
+def hosts_table(report: Report) -> Table:
+    table = Table(title="Hosts", box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+    for name, ratio in _COLUMNS:
+        table.add_column(
+            name, overflow="fold", no_wrap=not ratio, ratio=ratio or None, min_width=ratio * 3 or None
+        )
+    for host in ordered_hosts(report):
+        v = host.verdict
+        table.add_row(
+            _t(text_or_dash(host.evidence.ip)),
+            _t(text_or_dash(host.evidence.mac)),
+            _t(text_or_dash(v.manufacturer)),
+            _t(text_or_dash(v.brand)),
+            _t(text_or_dash(v.model)),
+            _t(text_or_dash(v.firmware)),
+            _t("yes" if v.banned else "no"),
+            _t("\n".join(vuln_label(host)) or "-"),
+            _t(confidence_cell(host)),
+            style=_ROW_STYLES[host_rank(host)],
+        )
+    return table
+
+
+def _counts_line(label: str, counts: dict[str, int]) -> Text:
+    line = Text(f"{label}: ", style="bold")
+    parts = [f"{visible(name)} {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    line.append(", ".join(parts) if parts else "-")
+    return line
+
+
+def summary_panel(report: Report) -> Panel:
+    s = report.summary()
+    scan = report.scan
+    lines = [
+        Text.assemble(
+            ("hosts ", "bold"),
+            str(s["hosts"]),
+            ("   banned ", "bold"),
+            (str(s["banned"]), "red"),
+            ("   vulnerable ", "bold"),
+            (str(s["vulnerable"]), "yellow"),
+        ),
+        _counts_line("by maker", s["by_manufacturer"]),
+        _counts_line("by brand", s["by_brand"]),
+        _t(
+            f"scan {text_or_dash(scan.start)} .. {text_or_dash(scan.end)}  targets "
+            f"{', '.join(scan.targets) or '-'}  signatures {text_or_dash(scan.signatures_version)}"
+        ),
+    ]
+    not_done = {p: st for p, st in scan.probes.items() if st != "completed"}
+    if not_done:
+        lines.append(
+            _t("probes not completed: " + "; ".join(f"{p} {st}" for p, st in sorted(not_done.items())))
+        )
+    if scan.interrupted:
+        lines.append(Text("scan was interrupted: results are partial", style="bold red"))
+    return Panel(Group(*lines), title="Summary", expand=False)
+
+
+def evidence_table(host: HostReport) -> Table:
+    v = host.verdict
+    title = _t(f"{text_or_dash(host.evidence.ip)}  {text_or_dash(v.manufacturer)} {text_or_dash(v.model)}")
+    table = Table(title=title, box=box.MINIMAL, title_justify="left", expand=False)
+    for name in ("Rule", "Field", "Value"):
+        table.add_column(name, overflow="fold")
+    if v.banned:
+        table.add_row(_t("banned"), _t(""), _t(banned_cell(host)))
+    for ref in v.evidence:
+        table.add_row(_t(ref.rule), _t(ref.field), _t(ref.value))
+    for finding in v.vulnerabilities:
+        table.add_row(_t(finding.id), _t("basis"), _t(finding.basis or "-"))
+    for note in v.notes:
+        table.add_row(_t("note"), _t(""), _t(note))
+    for anomaly in host.evidence.anomalies:
+        table.add_row(_t("anomaly"), _t(""), _t(anomaly))
+    if not table.row_count:
+        table.add_row(_t("-"), _t("-"), _t("no evidence recorded"))
+    return table
+
+
+class TableRenderer(Renderer):
+    name = "table"
+
+    def render(self, report: Report, options: RenderOptions) -> str:
+        console = Console(
+            width=options.width,
+            record=True,
+            color_system="standard" if options.color else None,
+            force_terminal=options.color,
+            highlight=False,
+            emoji=False,
+            markup=False,
+            file=io.StringIO(),
+        )
+        parts: list[RenderableType] = [hosts_table(report), summary_panel(report)]
+        if options.why:
+            parts.extend(evidence_table(h) for h in ordered_hosts(report))
+        for part in parts:
+            console.print(part)
+        return console.export_text(styles=options.color)
