@@ -1,0 +1,114 @@
+"""``netfinger lab``: an emulated site LAN in network namespaces, to test netfinger with no cameras."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from typing import Any
+
+from netfinger.errors import UsageError
+from netfinger.lab import api, netns
+from netfinger.lab.state import LabState, check_lab_name
+
+DEFAULT_NAME = "lab"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "lab",
+        help="emulated camera LAN in network namespaces (root)",
+        description="Bring up an emulated site LAN of Hikvision/Dahua-like devices in network namespaces, "
+        "run commands inside it, and tear it down. Needs root; never touches the host's interfaces.",
+    )
+    sub = parser.add_subparsers(dest="lab_command", metavar="ACTION")
+    parser.set_defaults(handler=lambda _args: _usage(parser))
+
+    p_up = sub.add_parser("up", help="create the lab and start its device emulator")
+    p_up.add_argument("--site", default="default", help="built-in site name or a site directory")
+    p_up.add_argument("--scale", type=int, help="N devices in total: the site's own plus generated clones")
+    p_up.add_argument("--spread", metavar="/PREFIX", help="widen the lab network (e.g. /16), scatter clones")
+    p_up.add_argument("--seed", type=int, default=0, help="seed for generated devices (default 0)")
+    _name(p_up)
+    p_up.set_defaults(handler=_up)
+
+    p_run = sub.add_parser("run", help="run a command inside the lab's scanner namespace")
+    _name(p_run)
+    p_run.add_argument("cmd", nargs=argparse.REMAINDER, help="-- COMMAND [ARG...]")
+    p_run.set_defaults(handler=_run)
+
+    p_status = sub.add_parser("status", help="list the lab's devices")
+    _name(p_status)
+    p_status.add_argument("--json", action="store_true", help="print the lab state as JSON")
+    p_status.set_defaults(handler=_status)
+
+    p_down = sub.add_parser("down", help="stop the emulator and delete the lab's namespaces")
+    group = p_down.add_mutually_exclusive_group()
+    group.add_argument("--name", default=DEFAULT_NAME, help=f"lab name (default {DEFAULT_NAME})")
+    group.add_argument("--all", action="store_true", help="remove every netfinger lab, also crashed ones")
+    p_down.set_defaults(handler=_down)
+
+
+def _name(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", default=DEFAULT_NAME, help="lab name, 1-8 of a-z0-9")
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _up(args: argparse.Namespace) -> int:
+    check_lab_name(args.name)
+    started = time.monotonic()
+    state = api.up(args.site, scale=args.scale, spread=args.spread, name=args.name, seed=args.seed)
+    elapsed = time.monotonic() - started
+    info = api.ready_info(args.name)
+    print(
+        f"lab {state.name}: {len(state.devices)} devices on {state.subnet}, scanner {state.scanner_ip} "
+        f"in namespace {state.scanner_ns}; up in {elapsed:.1f}s ({info.get('sockets', '?')} sockets)",
+        file=sys.stderr,
+    )
+    hint = f"netfinger lab run --name {state.name} -- netfinger scan {state.subnet}"
+    print(f"run a scan: {hint}", file=sys.stderr)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    cmd = list(args.cmd)
+    if cmd and cmd[0] == "--":
+        cmd = cmd[1:]
+    if not cmd:
+        raise UsageError("lab run: give a command after --, e.g. netfinger lab run -- ip -4 addr")
+    netns.require_root()
+    state = LabState.load(args.name)
+    return subprocess.call(["ip", "netns", "exec", state.scanner_ns, *cmd])
+
+
+def _status(args: argparse.Namespace) -> int:
+    state = LabState.load(args.name)
+    if args.json:
+        print(json.dumps(state.to_dict(), indent=1))
+        return 0
+    print(
+        f"lab {state.name}: {state.subnet}, scanner {state.scanner_ip} ({state.scanner_ns}), "
+        f"emulator pid {state.emulator_pid}, {len(state.devices)} devices"
+    )
+    for dev in state.devices:
+        maker = dev.expect.get("manufacturer") or "-"
+        brand = dev.expect.get("brand")
+        shown = f"{maker}/{brand}" if brand and brand != maker else maker
+        print(f"{dev.name:32.32} {dev.ip:15} {dev.mac} {shown:24.24} {','.join(dev.protocols)}")
+    return 0
+
+
+def _down(args: argparse.Namespace) -> int:
+    if args.all:
+        labs = api.down_all()
+        print(f"removed labs: {', '.join(labs) or 'none'}", file=sys.stderr)
+        return 0
+    namespaces = api.down(check_lab_name(args.name))
+    print(f"lab {args.name}: removed {len(namespaces)} namespaces", file=sys.stderr)
+    return 0

@@ -1,0 +1,204 @@
+"""The lab as a Python API, for the CLI, tests and benchmarks.
+
+with running_lab("default", scale=250, name="bench") as lab:
+    subprocess.run(["ip", "netns", "exec", lab.scanner_ns, ...])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from netfinger.errors import NetfingerError
+from netfinger.lab import netns
+from netfinger.lab.profile import responder_registry
+from netfinger.lab.scale import plan_lab
+from netfinger.lab.site import load_site
+from netfinger.lab.state import (
+    ERROR_FILE,
+    LOG_FILE,
+    PID_FILE,
+    READY_FILE,
+    STATE_FILE,
+    LabState,
+    check_lab_name,
+    lab_dir,
+    list_labs,
+)
+
+READY_TIMEOUT = 180.0
+EMULATOR_MODULE = "netfinger.lab.emulator"
+
+
+def up(  # noqa: PLR0917 - every option has a default; keywords are the norm
+    site: str | Path = "default",
+    scale: int | None = None,
+    spread: str | None = None,
+    name: str = "lab",
+    seed: int = 0,
+    responders: str | Path | None = None,
+) -> LabState:
+    """Create the lab's network, start its emulator and wait until every device listens.
+
+    ``responders`` names an extra .py file defining ``RESPONDERS`` (test-only protocols).
+    """
+    netns.require_root()
+    check_lab_name(name)
+    extra = str(Path(responders).resolve()) if responders else None
+    state = plan_lab(load_site(site, responder_registry(extra)), name, scale=scale, spread=spread, seed=seed)
+    state.responders = extra
+    if netns.lab_namespaces(name) or _emulator_pid(name) is not None:
+        raise NetfingerError(f"lab {name} already exists: run netfinger lab down --name {name}")
+    directory = lab_dir(name)
+    shutil.rmtree(directory, ignore_errors=True)
+    try:
+        netns.create(state)
+        state_path = state.save()
+        state.emulator_pid = _start_emulator(state_path)
+        state.save()
+        _wait_ready(directory, state.emulator_pid)
+    except BaseException:
+        down(name)
+        raise
+    return state
+
+
+def _start_emulator(state_path: Path) -> int:
+    log = (state_path.parent / LOG_FILE).open("ab")
+    with log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", EMULATOR_MODULE, "--state", str(state_path)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+            cwd="/",
+        )
+    return proc.pid
+
+
+def _wait_ready(directory: Path, pid: int) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if (directory / READY_FILE).exists():
+            return
+        if (directory / ERROR_FILE).exists():
+            raise NetfingerError(f"lab emulator failed: {(directory / ERROR_FILE).read_text()[:500]}")
+        with suppress(ChildProcessError):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                raise NetfingerError(f"lab emulator exited (status {status}); see {directory / LOG_FILE}")
+        time.sleep(0.05)
+    raise NetfingerError(f"lab emulator not ready after {READY_TIMEOUT:.0f}s; see {directory / LOG_FILE}")
+
+
+def ready_info(name: str = "lab") -> dict[str, object]:
+    """What the emulator reported when it became ready (pid, devices, sockets, seconds)."""
+    try:
+        info: dict[str, object] = json.loads((lab_dir(name) / READY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return info
+
+
+def _is_emulator(pid: int, name: str) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    state_path = str(lab_dir(name) / STATE_FILE).encode()
+    return EMULATOR_MODULE.encode() in cmdline and state_path in cmdline
+
+
+def _emulator_pid(name: str) -> int | None:
+    """The lab's emulator, from its pid file or state, checked against its command line."""
+    candidates: list[int] = []
+    with suppress(OSError, ValueError):
+        candidates.append(int((lab_dir(name) / PID_FILE).read_text().strip()))
+    with suppress(NetfingerError):
+        pid = LabState.load(name).emulator_pid
+        if pid:
+            candidates.append(pid)
+    return next((pid for pid in candidates if _is_emulator(pid, name)), None)
+
+
+def _terminate(pids: list[int], grace: float = 3.0) -> None:
+    for pid in pids:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while pids and time.monotonic() < deadline:
+        for pid in list(pids):
+            with suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+            if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
+                pids.remove(pid)
+        time.sleep(0.05)
+    for pid in pids:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+def down(name: str = "lab") -> list[str]:
+    """Stop the emulator, kill what still runs inside the lab, delete its namespaces and state."""
+    netns.require_root()
+    check_lab_name(name)
+    namespaces = netns.lab_namespaces(name)
+    pids = netns.processes_in(namespaces)
+    emulator = _emulator_pid(name)
+    if emulator is not None:
+        pids.insert(0, emulator)
+    _terminate(sorted(set(pids), key=pids.index))
+    netns.delete(namespaces)
+    left = netns.lab_namespaces_left(namespaces)
+    if left:
+        raise NetfingerError(f"could not delete namespaces: {', '.join(left)}")
+    shutil.rmtree(lab_dir(name), ignore_errors=True)
+    return namespaces
+
+
+def all_labs() -> list[str]:
+    """Every lab with a state directory or a namespace left behind."""
+    names = set(list_labs())
+    for ns in netns.lab_namespaces():
+        match = netns.LAB_NS_RE.match(ns)
+        if match:
+            names.add(match.group(1))
+    return sorted(names)
+
+
+def down_all() -> list[str]:
+    return [lab for lab in all_labs() if down(lab) is not None]
+
+
+@contextmanager
+def running_lab(  # noqa: PLR0917
+    site: str | Path = "default",
+    scale: int | None = None,
+    spread: str | None = None,
+    name: str = "lab",
+    seed: int = 0,
+    responders: str | Path | None = None,
+) -> Iterator[LabState]:
+    """A lab that is always torn down, even when the body fails."""
+    state = up(site, scale=scale, spread=spread, name=name, seed=seed, responders=responders)
+    try:
+        yield state
+    finally:
+        down(name)

@@ -1,0 +1,157 @@
+"""The lab network: one namespace with a bridge, one for the scanner, one per device, joined by veths.
+
+Everything is made with ``ip -batch`` inside the lab's own namespaces: veths are created directly in
+their target namespaces, so no interface, address or route of the host is ever touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+from netfinger.errors import NeedsRootError, NetfingerError
+from netfinger.lab.nsenter import NETNS_DIR
+from netfinger.lab.state import NS_PREFIX, LabState
+
+BRIDGE = "br0"
+SCANNER_PORT = "vscan"
+DEVICE_IF = "eth0"
+MULTICAST_NET = "224.0.0.0/4"
+PARALLEL = 8
+LAB_NS_RE = re.compile(rf"^{NS_PREFIX}([a-z0-9]{{1,8}})-(br|scan|d\d{{4}})$")
+
+
+def require_root() -> None:
+    if os.geteuid() != 0:
+        raise NeedsRootError("the lab needs root (network namespaces): run netfinger lab as root")
+    if shutil.which("ip") is None:
+        raise NetfingerError("the lab needs the ip command: install iproute2")
+
+
+def lab_namespaces(lab: str | None = None) -> list[str]:
+    """Namespaces that belong to lab ``lab`` (or to any netfinger lab), from /run/netns."""
+    try:
+        names = os.listdir(NETNS_DIR)
+    except FileNotFoundError:
+        return []
+    out = []
+    for name in names:
+        match = LAB_NS_RE.match(name)
+        if match and (lab is None or match.group(1) == lab):
+            out.append(name)
+    return sorted(out)
+
+
+def host_batch(state: LabState) -> list[str]:
+    """Namespaces, then every veth pair created straight into its two namespaces."""
+    lines = [f"netns add {ns}" for ns in state.namespaces]
+    lines.append(
+        f"link add {SCANNER_PORT} netns {state.bridge_ns} type veth "
+        f"peer name {DEVICE_IF} netns {state.scanner_ns} address {state.scanner_mac}"
+    )
+    lines += [
+        f"link add {d.port} netns {state.bridge_ns} type veth "
+        f"peer name {DEVICE_IF} netns {d.ns} address {d.mac}"
+        for d in state.devices
+    ]
+    return lines
+
+
+def bridge_batch(state: LabState) -> list[str]:
+    """The bridge floods multicast to every port: snooping off, so no querier is needed."""
+    ports = [SCANNER_PORT, *(d.port for d in state.devices)]
+    lines = [
+        "link set lo up",
+        f"link add {BRIDGE} type bridge stp_state 0 mcast_snooping 0",
+        f"link set {BRIDGE} addrgenmode none",
+        f"link set {BRIDGE} up",
+    ]
+    for port in ports:
+        lines += [f"link set {port} addrgenmode none", f"link set {port} master {BRIDGE} up"]
+    return lines
+
+
+def endpoint_batch(ip: str, prefixlen: int) -> list[str]:
+    """Inside a device or the scanner: loopback, the address, multicast and a default route on eth0."""
+    return [
+        "link set lo up",
+        f"link set {DEVICE_IF} addrgenmode none",
+        f"link set {DEVICE_IF} up",
+        f"addr add {ip}/{prefixlen} brd + dev {DEVICE_IF}",
+        f"route add {MULTICAST_NET} dev {DEVICE_IF}",
+        f"route add default dev {DEVICE_IF}",
+    ]
+
+
+def _batch(lines: Iterable[str], ns: str | None = None) -> subprocess.Popen[str]:
+    argv = ["ip", *(["-n", ns] if ns else []), "-batch", "-"]
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdin is not None
+    proc.stdin.write("\n".join(lines) + "\n")
+    proc.stdin.close()
+    return proc
+
+
+def _wait(proc: subprocess.Popen[str], what: str) -> None:
+    err = proc.stderr.read() if proc.stderr else ""
+    if proc.wait() != 0:
+        raise NetfingerError(f"setting up {what} failed: {err.strip()[:500]}")
+
+
+def create(state: LabState) -> None:
+    """Make the lab's namespaces, bridge and links. Raises if any namespace of the lab already exists."""
+    require_root()
+    if lab_namespaces(state.name):
+        raise NetfingerError(f"lab {state.name} already exists: run netfinger lab down --name {state.name}")
+    _wait(_batch(host_batch(state)), "namespaces and veths")
+    _wait(_batch(bridge_batch(state), state.bridge_ns), "the bridge")
+    jobs = [(state.scanner_ns, state.scanner_ip), *((d.ns, d.ip) for d in state.devices)]
+    running: list[tuple[subprocess.Popen[str], str]] = []
+    for ns, ip in jobs:
+        running.append((_batch(endpoint_batch(ip, state.prefixlen), ns), ns))
+        if len(running) >= PARALLEL:
+            _wait(*running.pop(0))
+    for proc, ns in running:
+        _wait(proc, ns)
+
+
+def _net_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def processes_in(namespaces: Iterable[str]) -> list[int]:
+    """Pids of processes living in any of these namespaces (found by namespace inode, not by name)."""
+    wanted = {i for ns in namespaces if (i := _net_identity(NETNS_DIR / ns)) is not None}
+    if not wanted:
+        return []
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            ident = _net_identity(Path("/proc") / entry / "ns" / "net")
+            if ident in wanted:
+                pids.append(int(entry))
+    return pids
+
+
+def delete(namespaces: Iterable[str]) -> None:
+    """Delete namespaces; their veths and the bridge go with them."""
+    lines = [f"netns del {ns}" for ns in namespaces if (NETNS_DIR / ns).exists()]
+    if lines:
+        proc = _batch(lines)
+        err = proc.stderr.read() if proc.stderr else ""
+        if proc.wait() != 0 and lab_namespaces_left(namespaces):
+            raise NetfingerError(f"deleting lab namespaces failed: {err.strip()[:500]}")
+
+
+def lab_namespaces_left(namespaces: Iterable[str]) -> list[str]:
+    return [ns for ns in namespaces if (NETNS_DIR / ns).exists()]

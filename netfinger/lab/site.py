@@ -1,0 +1,112 @@
+"""A lab site: a directory with ``site.yaml`` (subnet, scanner address) and one profile per device.
+
+``--site`` takes a built-in site name (a directory under ``netfinger/lab/sites/``) or a path.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from netfinger.errors import UsageError
+from netfinger.lab.profile import Profile, Registry, load_profile, responder_registry
+from netfinger.lab.responders.base import ProfileError
+
+BUILTIN_SITES = Path(__file__).resolve().parent / "sites"
+SITE_FILE = "site.yaml"
+SITE_KEYS = ("subnet", "scanner_ip", "description")
+BUILTIN_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class Site:
+    path: Path
+    subnet: ipaddress.IPv4Network
+    scanner_ip: ipaddress.IPv4Address
+    description: str
+    profiles: tuple[Profile, ...]
+
+
+def resolve_site(spec: str) -> Path:
+    """A built-in site name or a directory path -> the site directory."""
+    if BUILTIN_RE.match(spec) and (BUILTIN_SITES / spec / SITE_FILE).is_file():
+        return BUILTIN_SITES / spec
+    path = Path(spec)
+    if (path / SITE_FILE).is_file():
+        return path.resolve()
+    builtins = sorted(p.name for p in BUILTIN_SITES.iterdir() if (p / SITE_FILE).is_file())
+    raise UsageError(
+        f"no lab site {spec!r}: give a built-in site ({', '.join(builtins)}) "
+        f"or a directory holding {SITE_FILE}"
+    )
+
+
+def _parse_site_file(path: Path) -> tuple[ipaddress.IPv4Network, ipaddress.IPv4Address, str]:
+    where = f"{path.parent.name}/{SITE_FILE}"
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{where}: cannot read: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProfileError(f"{where}: must be a mapping with subnet, scanner_ip, description")
+    for key in data:
+        if key not in SITE_KEYS:
+            raise ProfileError(f"{where}: {key}: unknown key (known: {', '.join(SITE_KEYS)})")
+    try:
+        subnet = ipaddress.IPv4Network(str(data.get("subnet")))
+    except ValueError:
+        raise ProfileError(f"{where}: subnet: must be an IPv4 network like 10.77.0.0/24") from None
+    if subnet.prefixlen > 30 or subnet.prefixlen < 8:
+        raise ProfileError(f"{where}: subnet: prefix length must be between /8 and /30")
+    scanner_raw = data.get("scanner_ip", str(next(subnet.hosts())))
+    try:
+        scanner = ipaddress.IPv4Address(str(scanner_raw))
+    except ValueError:
+        raise ProfileError(f"{where}: scanner_ip: must be an IPv4 address") from None
+    if not _is_host(scanner, subnet):
+        raise ProfileError(f"{where}: scanner_ip: {scanner} is not a host address in {subnet}")
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        raise ProfileError(f"{where}: description: must be a string")
+    return subnet, scanner, description
+
+
+def _is_host(ip: ipaddress.IPv4Address, subnet: ipaddress.IPv4Network) -> bool:
+    return ip in subnet and ip not in (subnet.network_address, subnet.broadcast_address)
+
+
+def _check_unique(
+    profiles: list[Profile], subnet: ipaddress.IPv4Network, scanner: ipaddress.IPv4Address
+) -> None:
+    seen: dict[str, str] = {}
+    for prof in profiles:
+        where = prof.path.name
+        if prof.ip is not None and not _is_host(prof.ip, subnet):
+            raise ProfileError(f"{where}: ip: {prof.ip} is not a host address in the site subnet {subnet}")
+        keys = {
+            f"name {prof.name}": "name",
+            f"mac {prof.mac}": "mac",
+            **({f"ip {prof.ip}": "ip"} if prof.ip is not None else {}),
+        }
+        if prof.ip == scanner:
+            raise ProfileError(f"{where}: ip: {prof.ip} is the scanner's address")
+        for token, key in keys.items():
+            if token in seen:
+                raise ProfileError(f"{where}: {key}: {token.split(' ', 1)[1]} is also used by {seen[token]}")
+            seen[token] = where
+
+
+def load_site(spec: str | Path, registry: Registry | None = None) -> Site:
+    """Load a site directory: ``site.yaml`` plus every other ``*.yaml`` as a device, sorted by file name."""
+    directory = spec if isinstance(spec, Path) else resolve_site(spec)
+    reg = responder_registry() if registry is None else registry
+    subnet, scanner, description = _parse_site_file(directory / SITE_FILE)
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != SITE_FILE)
+    profiles = [load_profile(p, reg) for p in files]
+    _check_unique(profiles, subnet, scanner)
+    return Site(directory, subnet, scanner, description, tuple(profiles))
