@@ -1,0 +1,31 @@
+"""Lab responders, keyed by the profile section they serve (see ``base.py`` for the contract)."""
+
+from __future__ import annotations
+
+from netfinger.lab.responders.base import Responder
+from netfinger.lab.responders.dhip import DhipResponder
+from netfinger.lab.responders.http import HttpResponder
+from netfinger.lab.responders.mdns import MdnsResponder
+from netfinger.lab.responders.onvif import OnvifResponder
+from netfinger.lab.responders.rtsp import RtspResponder
+from netfinger.lab.responders.sadp import SadpResponder
+from netfinger.lab.responders.ssdp import SsdpResponder
+from netfinger.lab.responders.tcp import TcpResponder
+from netfinger.lab.responders.wsd import WsdResponder
+
+RESPONDERS: dict[str, Responder] = {
+    r.name: r
+    for r in (
+        WsdResponder(),
+        SsdpResponder(),
+        SadpResponder(),
+        DhipResponder(),
+        HttpResponder(),
+        OnvifResponder(),
+        RtspResponder(),
+        TcpResponder(),
+        MdnsResponder(),
+    )
+}
+
+__all__ = ["RESPONDERS", "Responder"]

@@ -1,0 +1,70 @@
+"""Hikvision SADP of the emulated devices (``sadp`` section), UDP 37020 on 239.255.255.250.
+
+Profile section::
+
+    sadp:
+      fields:                          # after the echoed Uuid and Types, in this order
+        - DeviceType: "142378"
+        - DeviceDescription: "{model}"
+        - MAC: "{mac_dash}"
+        - HCPlatformEnable: "flase"    # the real firmware typo
+      crlf: true                       # CRLF between elements (LF when false)
+      space_before_decl_end: false     # '<?xml ... ?>' with a space, as some copies show
+      multicast_reply: false           # also send the reply to the group, as some devices do
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from netfinger.lab.responders import kits, schema
+from netfinger.lab.responders.base import Datagram, Device, ProfileError, Responder, UdpEndpoint
+from netfinger.lab.responders.templating import render, time_vars
+from netfinger.lab.wire import sadp
+
+GROUP = "239.255.255.250"
+PORT = 37020
+KEYS = {"kit", "fields", "crlf", "space_before_decl_end", "multicast_reply"}
+XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def section(device: Device) -> dict[str, Any]:
+    return kits.resolve("sadp", device.sections.get("sadp", {}))
+
+
+class SadpResponder(Responder):
+    name = "sadp"
+
+    def validate(self, section: Any, where: str) -> None:
+        sec = kits.resolve("sadp", section, where)
+        schema.only_keys(sec, KEYS, where)
+        fields = schema.pairs(sec.get("fields"), f"{where}.fields")
+        if not fields:
+            raise ProfileError(f"{where}.fields: at least one element")
+        for name, _ in fields:
+            if not XML_NAME.match(name):
+                raise ProfileError(f"{where}.fields: {name!r} is not an XML element name")
+        for key in ("crlf", "space_before_decl_end", "multicast_reply"):
+            schema.opt_bool(sec, key, where)
+
+    def udp_endpoints(self, device: Device) -> list[UdpEndpoint]:
+        return [UdpEndpoint(port=PORT, groups=(GROUP,))]
+
+    def on_datagram(self, device: Device, data: bytes, peer: tuple[str, int], port: int) -> list[Datagram]:
+        inquiry = sadp.parse_inquiry(data)
+        if inquiry is None:
+            return []
+        sec = section(device)
+        extra = time_vars()
+        fields = [(k, render(device, v, extra)) for k, v in schema.pairs(sec["fields"], "fields")]
+        reply = sadp.build_probe_match(
+            inquiry,
+            fields,
+            crlf=sec.get("crlf", True),
+            space_before_decl_end=sec.get("space_before_decl_end", False),
+        )
+        out = [Datagram(reply, peer)]
+        if sec.get("multicast_reply", False):
+            out.append(Datagram(reply, (GROUP, PORT)))
+        return out
