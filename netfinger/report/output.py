@@ -1,34 +1,119 @@
-"""Where a finished report goes: the CLI's output options and writers.
+"""Where a finished report goes: the output options shared by ``scan`` and ``match``, and the writer.
 
-Interim: only ``--json FILE`` (issue 3). The report issue (5) adds the other formats, history and
-``--fail-on`` behind these same two functions.
+``add_output_arguments`` adds ``--json/--csv/--html FILE`` ('-' = stdout), ``--format`` (what goes to
+stdout, default a table), ``--why``, ``--history DB``, ``--fail-on banned|vulnerable`` and ``--quiet``.
+``write_outputs`` writes them all (files atomically) and returns the process exit code.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import tempfile
+import shutil
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from netfinger.cli import EXIT_MATCHED, EXIT_OK
+from netfinger.errors import NetfingerError, UsageError
+from netfinger.history.store import record_sweep
+from netfinger.report import RENDERERS, RenderOptions
+from netfinger.report.atomic import atomic_write_text
 from netfinger.report.model import Report
+
+FILE_OPTIONS = ("json", "csv", "html")
+FAIL_ON = ("banned", "vulnerable")
+STDOUT = "-"
 
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout)")
+    group = parser.add_argument_group("output")
+    group.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout)")
+    group.add_argument("--csv", metavar="FILE", help="write one CSV row per host to FILE ('-' for stdout)")
+    group.add_argument("--html", metavar="FILE", help="write a self-contained HTML report to FILE")
+    group.add_argument(
+        "--format", choices=tuple(RENDERERS), default=None, help="what to print on stdout (default: table)"
+    )
+    group.add_argument("--why", action="store_true", help="show the evidence behind each verdict")
+    group.add_argument("--history", metavar="DB", help="record this sweep in the SQLite history DB")
+    group.add_argument(
+        "--fail-on", choices=FAIL_ON, action="append", default=[],
+        help="exit 1 when any host is banned / vulnerable (repeatable)",
+    )  # fmt: skip
+    group.add_argument("-q", "--quiet", action="store_true", help="no table and no progress on the terminal")
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    format: str
+    target: str  # a path, or "-" for stdout
+
+
+def plan_outputs(args: argparse.Namespace) -> list[Destination]:
+    """Every (format, target) pair the options ask for; at most one of them goes to stdout."""
+    plan = [Destination(f, str(getattr(args, f))) for f in FILE_OPTIONS if getattr(args, f, None)]
+    to_stdout = [d for d in plan if d.target == STDOUT]
+    explicit = getattr(args, "format", None)
+    if len(to_stdout) > 1:
+        raise UsageError("only one of --json/--csv/--html can be '-' (stdout)")
+    if to_stdout and explicit and explicit != to_stdout[0].format:
+        raise UsageError(f"--{to_stdout[0].format} - and --format {explicit} both want stdout; pick one")
+    if not to_stdout and (explicit or not getattr(args, "quiet", False)):
+        plan.append(Destination(explicit or "table", STDOUT))
+    return plan
+
+
+def failed_checks(report: Report, fail_on: list[str]) -> list[str]:
+    """The ``--fail-on`` conditions this report meets."""
+    hits = {
+        "banned": any(h.verdict.banned for h in report.hosts),
+        "vulnerable": any(h.verdict.vulnerabilities for h in report.hosts),
+    }
+    return [name for name in FAIL_ON if name in fail_on and hits[name]]
+
+
+def _stdout_options(why: bool) -> RenderOptions:
+    if sys.stdout.isatty():
+        width = max(shutil.get_terminal_size((120, 40)).columns, 100)
+        return RenderOptions(why=why, width=width, color="NO_COLOR" not in os.environ)
+    return RenderOptions(why=why)
+
+
+def write_destination(dest: Destination, report: Report, why: bool) -> None:
+    if dest.target == STDOUT:
+        sys.stdout.write(RENDERERS[dest.format].render(report, _stdout_options(why)))
+        sys.stdout.flush()
+        return
+    text = RENDERERS[dest.format].render(report, RenderOptions(why=why))
+    try:
+        atomic_write_text(Path(dest.target), text)
+    except OSError as exc:
+        raise NetfingerError(f"cannot write {dest.format} report to {dest.target}: {exc}") from exc
+
+
+def chatter(args: argparse.Namespace, message: str) -> None:
+    """Progress for humans: stderr, and not at all with --quiet."""
+    if not getattr(args, "quiet", False):
+        print(f"netfinger: {message}", file=sys.stderr)
 
 
 def write_outputs(args: argparse.Namespace, report: Report) -> int:
-    """Write every requested output; return the process exit code."""
-    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
-    target = getattr(args, "json", None)
-    if target == "-":
-        print(text)
-    elif target:
-        path = Path(target)
-        fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-        os.replace(tmp, path)
-    return 0
+    """Write every requested output; return the process exit code (0, or 1 when --fail-on matched)."""
+    why = bool(getattr(args, "why", False))
+    plan = plan_outputs(args)
+    for dest in plan:
+        if dest.target != STDOUT:
+            write_destination(dest, report, why)
+            chatter(args, f"wrote {dest.format} report to {dest.target}")
+    history = getattr(args, "history", None)
+    if history:
+        sweep_id = record_sweep(Path(history), report)
+        chatter(args, f"recorded sweep {sweep_id} in {history}")
+    for dest in plan:
+        if dest.target == STDOUT:
+            write_destination(dest, report, why)
+    failed = failed_checks(report, list(getattr(args, "fail_on", None) or []))
+    if failed:
+        chatter(args, f"--fail-on matched: {', '.join(failed)}")
+        return EXIT_MATCHED
+    return EXIT_OK

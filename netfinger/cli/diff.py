@@ -1,0 +1,42 @@
+"""``netfinger diff OLD NEW [--db DB] [--json]``: new, gone and changed devices between two reports.
+
+OLD and NEW are report files or, with ``--db``, sweep ids, ``last`` or ``last~N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from netfinger.cli import EXIT_MATCHED, EXIT_OK
+from netfinger.history.diff import diff_reports
+from netfinger.history.refs import REF_HELP, load_ref
+from netfinger.history.render import diff_view, to_text
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("diff", help="compare two reports or sweeps", description=__doc__)
+    parser.add_argument("old", metavar="OLD", help=REF_HELP)
+    parser.add_argument("new", metavar="NEW", help=REF_HELP)
+    parser.add_argument("--db", metavar="DB", type=Path, help="sweep history, for OLD/NEW given as ids")
+    parser.add_argument(
+        "--json", action="store_true", help='print {"new": [...], "gone": [...], "changed": [...]}'
+    )
+    parser.add_argument(
+        "--fail-on-change", action="store_true", help="exit 1 when any device is new, gone or changed"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    old, old_label = load_ref(args.old, args.db)
+    new, new_label = load_ref(args.new, args.db)
+    diff = diff_reports(old, new)
+    if args.json:
+        data = {"old": old_label, "new_report": new_label, **diff.to_dict()}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
+    else:
+        sys.stdout.write(to_text(diff_view(diff, old_label, new_label)))
+    return EXIT_MATCHED if args.fail_on_change and not diff.empty else EXIT_OK

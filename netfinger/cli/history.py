@@ -1,0 +1,31 @@
+"""``netfinger history --db DB [--json] [--limit N]``: list the recorded sweeps."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from netfinger.cli import EXIT_OK
+from netfinger.history.render import sweeps_table, to_text
+from netfinger.history.store import list_sweeps
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("history", help="list recorded sweeps", description=__doc__)
+    parser.add_argument("--db", metavar="DB", type=Path, required=True, help="sweep history (SQLite)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--limit", metavar="N", type=int, default=None, help="only the newest N sweeps")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    rows = list_sweeps(args.db, args.limit)
+    if args.json:
+        sys.stdout.write(
+            json.dumps({"sweeps": [r.to_dict() for r in rows]}, indent=2, ensure_ascii=True) + "\n"
+        )
+    else:
+        sys.stdout.write(to_text([sweeps_table(rows)]))
+    return EXIT_OK

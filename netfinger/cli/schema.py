@@ -1,0 +1,19 @@
+"""``netfinger schema``: print the JSON Schema (draft 2020-12) of the report ``--json`` writes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from netfinger.cli import EXIT_OK
+from netfinger.report.schema import schema_text
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("schema", help="print the JSON Schema of reports", description=__doc__)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_text() + "\n")
+    return EXIT_OK

@@ -1,0 +1,26 @@
+"""Which host is which across sweeps: the MAC when there is one, else the IP."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from netfinger.evidence import normalise_mac
+from netfinger.report.model import HostReport
+
+
+def base_identity(host: HostReport) -> str:
+    mac = normalise_mac(host.evidence.mac) if host.evidence.mac else None
+    if mac:
+        return f"mac:{mac}"
+    return f"ip:{host.evidence.ip or ''}"
+
+
+def identity_keys(hosts: list[HostReport]) -> list[str]:
+    """One key per host. A MAC seen on several IPs (proxy ARP, a router answering for others) is
+    not an identity on its own there, so those hosts are keyed by MAC and IP together."""
+    bases = [base_identity(h) for h in hosts]
+    counts = Counter(bases)
+    return [
+        f"{base}@{host.evidence.ip or ''}" if counts[base] > 1 else base
+        for base, host in zip(bases, hosts, strict=True)
+    ]

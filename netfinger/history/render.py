@@ -1,0 +1,92 @@
+"""Terminal views of the history list and of a diff (rich, inert text, recorded to a string)."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from netfinger.history.diff import Change, DeviceEntry, ReportDiff
+from netfinger.history.store import SweepRow
+from netfinger.report.inert import visible
+
+_KIND_WORDS = {
+    "ip_changed": "IP changed",
+    "manufacturer_changed": "maker changed",
+    "brand_changed": "brand changed",
+    "model_changed": "model changed",
+    "firmware_changed": "firmware changed",
+    "newly_banned": "newly banned",
+    "no_longer_banned": "no longer banned",
+    "new_vulnerability": "new vulnerability",
+    "vulnerability_fixed": "vulnerability fixed",
+}
+
+
+def _t(value: object) -> Text:
+    return Text(visible("-" if value is None or value == "" else value))
+
+
+def to_text(parts: list[RenderableType], width: int = 120) -> str:
+    console = Console(width=width, record=True, color_system=None, highlight=False, emoji=False,
+                      markup=False, file=io.StringIO())  # fmt: skip
+    for part in parts:
+        console.print(part)
+    return console.export_text()
+
+
+def sweeps_table(rows: list[SweepRow]) -> Table:
+    table = Table(title="Sweeps", box=box.SIMPLE_HEAD, pad_edge=False)
+    for name in ("Id", "Start", "End", "Targets", "Hosts", "Banned", "Vulnerable", "Note"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        note = "interrupted" if r.interrupted else ""
+        table.add_row(_t(r.id), _t(r.started), _t(r.ended), _t(", ".join(r.targets)), _t(r.hosts),
+                      _t(r.banned), _t(r.vulnerable), _t(note))  # fmt: skip
+    return table
+
+
+def describe_change(change: Change) -> str:
+    words = _KIND_WORDS.get(change.kind, change.kind)
+    if change.kind == "new_vulnerability":
+        return f"{words}: {change.new}"
+    if change.kind == "vulnerability_fixed":
+        return f"{words}: {change.old}"
+    if change.field == "banned":
+        return words
+    return f"{words}: {change.old} -> {change.new}"
+
+
+def _entries_table(title: str, entries: list[DeviceEntry], with_changes: bool) -> Table:
+    table = Table(
+        title=f"{title} ({len(entries)})", box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left"
+    )
+    columns = ["IP", "MAC", "Maker", "Brand", "Model", "Firmware"] + (["Changes"] if with_changes else [])
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for e in entries:
+        v = e.host.verdict
+        cells = [_t(e.host.evidence.ip), _t(e.host.evidence.mac), _t(v.manufacturer), _t(v.brand),
+                 _t(v.model), _t(v.firmware)]  # fmt: skip
+        if with_changes:
+            cells.append(_t("\n".join(describe_change(c) for c in e.changes)))
+        table.add_row(*cells)
+    return table
+
+
+def diff_view(diff: ReportDiff, old_label: str, new_label: str) -> list[RenderableType]:
+    head = Text(visible(f"{old_label} -> {new_label}: "), style="bold")
+    if diff.empty:
+        return [head + Text("no new, gone or changed devices")]
+    head.append(f"{len(diff.new)} new, {len(diff.gone)} gone, {len(diff.changed)} changed")
+    parts: list[RenderableType] = [head]
+    if diff.new:
+        parts.append(_entries_table("New", diff.new, with_changes=False))
+    if diff.gone:
+        parts.append(_entries_table("Gone", diff.gone, with_changes=False))
+    if diff.changed:
+        parts.append(_entries_table("Changed", diff.changed, with_changes=True))
+    return parts
