@@ -1,0 +1,55 @@
+"""Shared fixtures. Nothing here needs root unless a test asks for a lab.
+
+``default_lab``: the built-in default site, up once per test session under a unique short name and
+always torn down at the end. Lab tests take it and run their traffic inside ``lab.scanner_ns``.
+Tests marked ``lab`` are skipped, with the reason, when not root or when namespaces are unavailable.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netfinger.lab import api
+from netfinger.lab.state import LabState
+
+LAB_SKIP_REASON = "lab tests need root and network namespaces"
+
+
+def lab_unavailable() -> str | None:
+    """Why lab tests cannot run here, or None when they can."""
+    if os.geteuid() != 0:
+        return LAB_SKIP_REASON + " (not root)"
+    if shutil.which("ip") is None:
+        return LAB_SKIP_REASON + " (no ip command: install iproute2)"
+    if not Path("/proc/self/ns/net").exists():
+        return LAB_SKIP_REASON + " (no network namespaces)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = lab_unavailable()
+    if reason is None:
+        return
+    for item in items:
+        if item.get_closest_marker("lab") is not None:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def unique_lab_name(prefix: str) -> str:
+    """A short lab name ([a-z0-9]{1,8}) unlikely to clash with a parallel session's."""
+    return f"{prefix}{os.getpid() % 10**6:06d}"[:8]
+
+
+@pytest.fixture(scope="session")
+def default_lab() -> Iterator[LabState]:
+    """The built-in default site, up for the whole session (root only)."""
+    if lab_unavailable() is not None:
+        pytest.skip(LAB_SKIP_REASON)
+    name = unique_lab_name("td")
+    with api.running_lab("default", name=name) as state:
+        yield state
