@@ -8,7 +8,7 @@ functions (in ``netfinger/protocols/<name>.py``) and one thin async runner: a su
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 from typing import ClassVar
@@ -63,6 +63,30 @@ class ScanContext:
     is_root: bool = False
     # Hosts known to be alive (filled by discovery probes before unicast probes run).
     live_hosts: set[IPv4Address] = field(default_factory=set)
+    # Per-connection connect/read timeout of unicast probes (``timeout`` is the multicast listen window).
+    io_timeout: float = 1.5
+    # Awaited once per packet sent; the scan core plugs in the shared token bucket (``--rate``).
+    pacer: Callable[[int], Awaitable[None]] | None = None
+    # Networks directly attached to the scan interface (ARP and broadcast reach only these).
+    onlink: tuple[IPv4Network, ...] = ()
+    # The scanner's own IPv4 addresses (its own multicast loops back and is ignored).
+    local_ips: frozenset[str] = frozenset()
+    # Values observed so far for (ip, field), e.g. a host's wsd.xaddrs for the onvif probe.
+    lookup: Callable[[str, str], list[str]] = field(default=lambda ip, name: [])
+    # Ports the tcp probe checks.
+    tcp_ports: tuple[int, ...] = (8000, 37777, 34567, 35000, 9010, 5000)
+
+    async def pace(self, packets: int = 1) -> None:
+        """Wait for the shared rate limit before sending ``packets`` packets."""
+        if self.pacer is not None:
+            await self.pacer(packets)
+
+    def on_link(self, ip: str | IPv4Address) -> bool:
+        try:
+            addr = IPv4Address(str(ip))
+        except ValueError:
+            return False
+        return any(addr in net for net in self.onlink)
 
     def in_targets(self, ip: str | IPv4Address) -> bool:
         try:

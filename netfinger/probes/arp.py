@@ -1,0 +1,116 @@
+"""ARP probe: a raw-socket sweep of on-link targets as root; the kernel neighbour table otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+from netfinger.evidence import Observation, Sighting
+from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.udp import iface_address
+from netfinger.protocols import arp
+
+log = logging.getLogger("netfinger.scan")
+BATCH = 32
+PROC_ARP = Path("/proc/net/arp")
+
+
+def onlink_targets(ctx: ScanContext) -> Iterator[str]:
+    """Every target address ARP can reach (on-link, not network/broadcast, not ourselves)."""
+    for net in ctx.networks:
+        for link in ctx.onlink:
+            if not net.overlaps(link):
+                continue
+            inner = net if net.subnet_of(link) else link
+            for addr in inner.hosts() if inner.prefixlen < 31 else iter(inner):
+                if addr in net and addr not in (link.network_address, link.broadcast_address) \
+                        and str(addr) not in ctx.local_ips:
+                    yield str(addr)
+
+
+class ArpProbe(Probe):
+    name: ClassVar[str] = "arp"
+    phase: ClassVar[str] = "discovery"
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[str, str]] = set()
+
+    def _report(self, ctx: ScanContext, reply: arp.ArpReply, source: str) -> None:
+        if (reply.ip, reply.mac) in self._seen or not ctx.in_targets(reply.ip):
+            return
+        self._seen.add((reply.ip, reply.mac))
+        obs = (Observation("arp.mac", reply.mac, None, source),)
+        ctx.emit(Sighting(ip=reply.ip, mac=reply.mac, observations=obs, protocol="arp"))
+
+    async def _neighbours(self, ctx: ScanContext) -> ProbeOutcome:
+        started = time.monotonic()
+        log.warning("not root: no ARP sweep; reading the kernel neighbour table instead")
+        await asyncio.sleep(ctx.timeout)
+        try:
+            text = await asyncio.to_thread(PROC_ARP.read_text, encoding="ascii", errors="replace")
+        except OSError as exc:
+            return Failed(self.name, f"cannot read {PROC_ARP}: {exc}")
+        for entry in arp.parse_proc_arp(text):
+            self._report(ctx, entry, "neighbour-table")
+        return Completed(self.name, len(self._seen), time.monotonic() - started)
+
+    async def _receive(self, ctx: ScanContext, sock: socket.socket, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            try:
+                frame = await loop.sock_recv(sock, 2048)
+            except OSError:
+                await asyncio.sleep(0.01)
+                continue
+            reply = arp.parse_frame(frame)
+            if reply is not None and reply.ip not in ctx.local_ips:
+                self._report(ctx, reply, "arp-reply")
+
+    async def _sweep(self, ctx: ScanContext, sock: socket.socket, template: bytes) -> None:
+        loop = asyncio.get_running_loop()
+        batch: list[bytes] = []
+        for ip in onlink_targets(ctx):
+            batch.append(arp.frame_for(template, ip))
+            if len(batch) >= BATCH:
+                await ctx.pace(len(batch))
+                for frame in batch:
+                    await loop.sock_sendall(sock, frame)
+                batch = []
+        if batch:
+            await ctx.pace(len(batch))
+            for frame in batch:
+                await loop.sock_sendall(sock, frame)
+
+    async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        if not ctx.onlink or not ctx.iface:
+            return Completed(self.name, 0, 0.0)
+        if not ctx.is_root:
+            return await self._neighbours(ctx)
+        started = time.monotonic()
+        local = iface_address(ctx)
+        try:
+            mac_file = Path(f"/sys/class/net/{ctx.iface}/address")
+            mac = (await asyncio.to_thread(mac_file.read_text, encoding="ascii")).strip()
+            template = arp.build_template(mac, local or "0.0.0.0")
+            sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(arp.ETH_P_ARP))
+        except (OSError, ValueError) as exc:
+            return Failed(self.name, f"cannot open a raw socket on {ctx.iface}: {exc}")
+        stop = asyncio.Event()
+        with sock:
+            sock.bind((ctx.iface, 0))
+            sock.setblocking(False)
+            receiver = asyncio.create_task(self._receive(ctx, sock, stop))
+            try:
+                await self._sweep(ctx, sock, template)
+                await asyncio.sleep(min(1.0, ctx.timeout / 2))
+            finally:
+                stop.set()
+                receiver.cancel()
+                await asyncio.gather(receiver, return_exceptions=True)
+        return Completed(self.name, len(self._seen), time.monotonic() - started)
+

@@ -1,0 +1,79 @@
+"""Dahua discovery probe: DHIP search (UDP 37810, multicast + unicast) and the legacy UDP 5050 probe."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from netfinger.evidence import RawReply, Sighting
+from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.udp import Send, Step, exchange, open_socket, unanswered_live
+from netfinger.protocols import dhip, dhip_legacy
+
+
+class DhipProbe(Probe):
+    name: ClassVar[str] = "dhip"
+    phase: ClassVar[str] = "discovery"
+
+    def __init__(self) -> None:
+        self._answered: set[str] = set()
+        self._count = 0
+
+    def _first(self, ctx: ScanContext) -> list[Send]:
+        out: list[Send] = []
+        if ctx.onlink:
+            out.append((dhip.build_search(), (dhip.DHIP_GROUP, dhip.DHIP_PORT)))
+        for net in ctx.onlink:
+            if net.prefixlen < 31 and any(net.overlaps(t) for t in ctx.networks):
+                out.append((dhip.build_legacy_probe(), (str(net.broadcast_address), dhip.LEGACY_PORT)))
+        return out
+
+    def _unicast(self, ctx: ScanContext) -> list[Send]:
+        out: list[Send] = []
+        for ip in unanswered_live(ctx, self._answered):
+            out.append((dhip.build_search(), (ip, dhip.DHIP_PORT)))
+            out.append((dhip.build_legacy_probe(), (ip, dhip.LEGACY_PORT)))
+        return out
+
+    def _handle(self, ctx: ScanContext, data: bytes, addr: tuple[str, int]) -> None:
+        source = f"udp/{addr[1]}"
+        raw = (RawReply.capture("dhip", f"{addr[0]}:{addr[1]}", data),)
+        if data[:1] == bytes([dhip_legacy.REPLY_MAGIC]):
+            legacy = dhip_legacy.parse_reply(data)
+            if not legacy.valid:
+                return
+            obs = tuple(dhip_legacy.observations(legacy, source))
+            notes = tuple(legacy.anomalies)
+        else:
+            reply = dhip.parse_reply(data)
+            if not reply.valid:
+                return
+            obs = tuple(dhip.observations(reply, source))
+            notes = tuple(reply.anomalies)
+            claimed = reply.info.get("IPv4Address.IPAddress", "")
+            if claimed and claimed != addr[0]:
+                notes += (f"dhip: reply from {addr[0]} claims IPAddress {claimed[:40]}",)
+        self._answered.add(addr[0])
+        self._count += 1
+        ctx.emit(Sighting(ip=addr[0], observations=obs, raw=raw, anomalies=notes, protocol="dhip"))
+
+    async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        started = time.monotonic()
+        window = ctx.timeout
+        try:
+            sock = open_socket(ctx)
+        except OSError as exc:
+            return Failed(self.name, f"cannot open a UDP socket: {exc}")
+        steps = [
+            Step(0.0, lambda: self._first(ctx)),
+            Step(min(0.3, window / 4), lambda: self._first(ctx)[:1]),
+            Step(window / 2, lambda: self._unicast(ctx)),
+        ]
+        try:
+            with sock:
+                await exchange(ctx, sock, steps, window=window,
+                               handle=lambda d, a: self._handle(ctx, d, a),
+                               groups=(dhip.DHIP_GROUP,))
+        except OSError as exc:
+            return Failed(self.name, f"socket error: {exc}")
+        return Completed(self.name, self._count, time.monotonic() - started)

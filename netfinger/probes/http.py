@@ -1,0 +1,95 @@
+"""HTTP(S) probe: GET / and read-only identification paths on the HTTP ports of live hosts."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import ClassVar
+
+from netfinger.evidence import Observation, RawReply, Sighting, bounded
+from netfinger.probes.fanout import for_each_host
+from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.tcpio import TcpResult, is_open, request
+from netfinger.protocols import http, http_ident, tls
+from netfinger.protocols.http_observations import identification, landing_page
+
+TLS_PORTS = frozenset({443, 8443})
+FAVICON_LIMIT = 64 * 1024
+
+
+class HttpProbe(Probe):
+    name: ClassVar[str] = "http"
+    phase: ClassVar[str] = "unicast"
+
+    async def _get(self, ctx: ScanContext, ip: str, port: int,
+                   req: tuple[str, str, bytes, str]) -> TcpResult:
+        method, path, body, content_type = req
+        host = ip if port in (80, 443) else f"{ip}:{port}"
+        await ctx.pace()
+        return await request(ip, port, http.build_request(method, host, path, body, content_type),
+                             ctx.io_timeout, tls=port in TLS_PORTS, done=http.is_complete)
+
+    async def _port(self, ctx: ScanContext, ip: str, port: int) -> int:
+        scheme = "https" if port in TLS_PORTS else "http"
+        base = f"{scheme}://{ip}:{port}"
+        root = await self._get(ctx, ip, port, ("GET", "/", b"", ""))
+        if not root.connected:
+            return 0
+        resp = http.parse_response(root.data)
+        obs: list[Observation] = []
+        raws = [RawReply.capture("http", f"{base}/", root.data)]
+        if resp.valid:
+            obs += landing_page(resp, port, f"{base}/")
+        if root.peercert:
+            obs += tls_observations(root.peercert, port, base)
+        requests = identification_requests()
+        results = await asyncio.gather(*(self._get(ctx, ip, port, req) for req in requests))
+        for (_, path, _, _), result in zip(requests, results, strict=True):
+            sub = http.parse_response(result.data)
+            if not sub.valid:
+                continue
+            obs += identification(path, sub, port, f"{base}{path}")
+            if sub.status == 200 and path != http_ident.FAVICON:
+                raws.append(RawReply.capture("http", bounded(f"{base}{path}", 256), result.data))
+        if not obs:
+            obs.append(Observation("tcp.open", str(port), port, f"tcp/{port}"))
+        ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), protocol="http"))
+        return 1
+
+    async def _try_port(self, ctx: ScanContext, ip: str, port: int) -> int:
+        await ctx.pace()
+        if not await is_open(ip, port, ctx.io_timeout):
+            return 0
+        return await self._port(ctx, ip, port)
+
+    async def _host(self, ctx: ScanContext, ip: str) -> int:
+        counts = await asyncio.gather(*(self._try_port(ctx, ip, port) for port in ctx.http_ports))
+        return sum(counts)
+
+    async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        started = time.monotonic()
+        count, _ = await for_each_host(ctx, lambda ip: self._host(ctx, ip))
+        return Completed(self.name, count, time.monotonic() - started)
+
+
+def identification_requests() -> list[tuple[str, str, bytes, str]]:
+    """(method, path, body, content type) of the read-only identification requests, in order."""
+    out = [
+        ("GET", http_ident.HIK_LOGIN_PATH, b"", ""),
+        ("GET", http_ident.ISAPI_DEVICE_INFO, b"", ""),
+        ("POST", http_ident.RPC2_LOGIN, http_ident.build_rpc2_challenge(), "application/json"),
+    ]
+    out += [("GET", http_ident.magicbox_path(a), b"", "") for a in http_ident.MAGICBOX_ACTIONS]
+    out.append(("GET", http_ident.FAVICON, b"", ""))
+    return out
+
+
+def tls_observations(der: bytes, port: int, source: str) -> list[Observation]:
+    cert = tls.parse_certificate(der)
+    if not cert.valid:
+        return []
+    out = [Observation("tls.subject", bounded(cert.subject), port, source),
+           Observation("tls.issuer", bounded(cert.issuer), port, source)]
+    out += [Observation(f"tls.subject.{k}", bounded(v), port, source) for k, v in cert.subject_attrs.items()]
+    out += [Observation(f"tls.issuer.{k}", bounded(v), port, source) for k, v in cert.issuer_attrs.items()]
+    return out

@@ -1,0 +1,93 @@
+"""ONVIF device-service probe: unauthenticated GetSystemDateAndTime / GetDeviceInformation on the XAddr,
+and GetDeviceInformation with user-supplied credentials only."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from netfinger.evidence import Observation, RawReply, Sighting, bounded
+from netfinger.probes.fanout import for_each_host
+from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.onvif_auth import device_information
+from netfinger.probes.tcpio import request
+from netfinger.protocols import http, onvif
+
+MAX_ONVIF_BYTES = 64 * 1024
+
+
+def xaddr_targets(ctx: ScanContext, ip: str) -> list[tuple[str, int, str]]:
+    """(host, port, path) of the host's own http XAddrs; XAddrs naming any other address are ignored."""
+    out = []
+    for url in ctx.lookup(ip, "wsd.xaddrs"):
+        try:
+            parts = urlsplit(url)
+            port = parts.port or 80
+        except ValueError:
+            continue
+        if parts.scheme == "http" and parts.hostname == ip and ctx.in_targets(ip):
+            out.append((ip, port, parts.path or "/onvif/device_service"))
+    return out[:2]
+
+
+class OnvifProbe(Probe):
+    name: ClassVar[str] = "onvif"
+    phase: ClassVar[str] = "unicast"
+
+    async def _post(self, ctx: ScanContext, host: str, port: int, path: str, body: bytes) -> bytes:
+        await ctx.pace()
+        req = http.build_request("POST", host if port == 80 else f"{host}:{port}", path, body,
+                                 onvif.CONTENT_TYPE)
+        result = await request(host, port, req, ctx.io_timeout, limit=MAX_ONVIF_BYTES, done=http.is_complete)
+        return result.data
+
+    async def _endpoint(self, ctx: ScanContext, host: str, port: int, path: str,
+                        raws: list[RawReply]) -> list[Observation]:
+        source = f"http://{host}:{port}{path}"
+        out: list[Observation] = []
+        raw = await self._post(ctx, host, port, path, onvif.build_get_system_date_and_time())
+        if raw:
+            raws.append(RawReply.capture("onvif", f"{source} GetSystemDateAndTime", raw))
+        resp = http.parse_response(raw)
+        sdt = onvif.parse_system_date_and_time(resp.body) if resp.valid else None
+        if sdt is not None and sdt.valid:
+            if sdt.envelope:
+                out.append(Observation("onvif.envelope", bounded(sdt.envelope), port, source))
+            if "timezone" in sdt.fields:
+                out.append(Observation("onvif.timezone", bounded(sdt.fields["timezone"]), port, source))
+        raw = await self._post(ctx, host, port, path, onvif.build_get_device_information())
+        if raw:
+            raws.append(RawReply.capture("onvif", f"{source} GetDeviceInformation", raw))
+        resp = http.parse_response(raw)
+        if resp.valid and resp.status == 200:
+            info = onvif.parse_device_information(resp.body)
+            out += [Observation(f"onvif.{k}", bounded(v), port, source) for k, v in info.fields.items()]
+        for value in resp.header_all("WWW-Authenticate"):
+            _, realm = http.parse_auth(value)
+            if realm:
+                out.append(Observation("onvif.auth.realm", bounded(realm), port, source))
+        for creds in ctx.credentials:
+            fields = await device_information(host, port, creds, ctx.io_timeout * 2)
+            if fields:
+                out += [Observation(f"onvif.{k}", bounded(v), port, f"{source} (authenticated)")
+                        for k, v in fields.items()]
+                break
+        return out
+
+    async def _host(self, ctx: ScanContext, ip: str) -> int:
+        obs: list[Observation] = []
+        raws: list[RawReply] = []
+        for host, port, path in xaddr_targets(ctx, ip):
+            obs += await self._endpoint(ctx, host, port, path, raws)
+            if obs:
+                break
+        if not obs:
+            return 0
+        ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), protocol="onvif"))
+        return 1
+
+    async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        started = time.monotonic()
+        count, _ = await for_each_host(ctx, lambda ip: self._host(ctx, ip))
+        return Completed(self.name, count, time.monotonic() - started)

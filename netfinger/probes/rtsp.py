@@ -1,0 +1,44 @@
+"""RTSP probe: OPTIONS then DESCRIBE on TCP 554 of live hosts (no credentials)."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from netfinger.evidence import RawReply, Sighting
+from netfinger.probes.fanout import for_each_host
+from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.tcpio import request
+from netfinger.protocols import http, rtsp
+
+MAX_RTSP_BYTES = 64 * 1024
+
+
+class RtspProbe(Probe):
+    name: ClassVar[str] = "rtsp"
+    phase: ClassVar[str] = "unicast"
+
+    async def _host(self, ctx: ScanContext, ip: str) -> int:
+        url = f"rtsp://{ip}:{rtsp.RTSP_PORT}/"
+        obs = []
+        raws = []
+        for cseq, method in enumerate(("OPTIONS", "DESCRIBE"), start=1):
+            await ctx.pace()
+            result = await request(ip, rtsp.RTSP_PORT, rtsp.build_request(method, url, cseq), ctx.io_timeout,
+                                   limit=MAX_RTSP_BYTES, done=http.is_complete)
+            if not result.connected:
+                return 0
+            resp = rtsp.parse(result.data)
+            if not resp.valid:
+                continue
+            obs += rtsp.observations(resp, method, f"{url} {method}")
+            raws.append(RawReply.capture("rtsp", f"{url} {method}", result.data))
+        if not obs:
+            return 0
+        ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), protocol="rtsp"))
+        return 1
+
+    async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        started = time.monotonic()
+        count, _ = await for_each_host(ctx, lambda ip: self._host(ctx, ip))
+        return Completed(self.name, count, time.monotonic() - started)

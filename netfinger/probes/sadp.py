@@ -1,0 +1,73 @@
+"""Hikvision SADP probe: inquiry to the multicast group (twice) and unicast to live hosts."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from netfinger.evidence import RawReply, Sighting
+from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.udp import Send, Step, exchange, open_socket, unanswered_live
+from netfinger.protocols import sadp
+
+
+class SadpProbe(Probe):
+    name: ClassVar[str] = "sadp"
+    phase: ClassVar[str] = "discovery"
+
+    def __init__(self) -> None:
+        self._sent: set[str] = set()
+        self._answered: set[str] = set()
+        self._count = 0
+
+    def _inquiries(self, dests: list[str]) -> list[Send]:
+        out: list[Send] = []
+        for dest in dests:
+            probe_uuid = sadp.new_uuid()
+            self._sent.add(probe_uuid)
+            out.append((sadp.build_inquiry(probe_uuid), (dest, sadp.SADP_PORT)))
+        return out
+
+    def _handle(self, ctx: ScanContext, data: bytes, addr: tuple[str, int]) -> None:
+        reply = sadp.parse_reply(data)
+        if not reply.valid:
+            return
+        anomalies = []
+        note = sadp.check_uuid(reply, self._sent)
+        if note:
+            anomalies.append(note)
+        if reply.malformed:
+            anomalies.append("sadp: reply is not well-formed XML (read with the line parser)")
+        if reply.ipv4 and reply.ipv4 != addr[0]:
+            anomalies.append(f"sadp: reply from {addr[0]} claims IPv4Address {reply.ipv4[:40]}")
+        self._answered.add(addr[0])
+        self._count += 1
+        ctx.emit(Sighting(
+            ip=addr[0],
+            observations=tuple(sadp.observations(reply, f"udp/{sadp.SADP_PORT}")),
+            raw=(RawReply.capture("sadp", f"{addr[0]}:{addr[1]}", data),),
+            anomalies=tuple(anomalies),
+            protocol="sadp",
+        ))
+
+    async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        started = time.monotonic()
+        window = ctx.timeout
+        try:
+            sock = open_socket(ctx)
+        except OSError as exc:
+            return Failed(self.name, f"cannot open a UDP socket: {exc}")
+        group = [sadp.SADP_GROUP] if ctx.onlink else []
+        steps = [
+            Step(0.0, lambda: self._inquiries(group)),
+            Step(min(0.3, window / 4), lambda: self._inquiries(group)),
+            Step(window / 2, lambda: self._inquiries(unanswered_live(ctx, self._answered))),
+        ]
+        try:
+            with sock:
+                await exchange(ctx, sock, steps, window=window,
+                               handle=lambda d, a: self._handle(ctx, d, a),
+                               groups=(sadp.SADP_GROUP,))
+        except OSError as exc:
+            return Failed(self.name, f"socket error: {exc}")
+        return Completed(self.name, self._count, time.monotonic() - started)

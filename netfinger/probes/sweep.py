@@ -1,0 +1,65 @@
+"""TCP connect sweep of off-link targets (ARP cannot see them): a host that accepts or refuses is alive."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import ClassVar
+
+from netfinger.evidence import Observation, Sighting
+from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
+
+SWEEP_PORTS = (80, 554, 8000, 37777, 443)
+MAX_SWEEP_TIMEOUT = 0.8
+
+
+def offlink_targets(ctx: ScanContext) -> Iterator[str]:
+    for net in ctx.networks:
+        hosts = net.hosts() if net.prefixlen < 31 else iter(net)
+        for addr in hosts:
+            if not ctx.on_link(addr) and str(addr) not in ctx.local_ips:
+                yield str(addr)
+
+
+async def knock(ip: str, port: int, seconds: float) -> str:
+    """'open', 'closed' (refused: the host is there) or '' (no answer)."""
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(ip, port), seconds)
+    except ConnectionRefusedError:
+        return "closed"
+    except (TimeoutError, OSError):
+        return ""
+    writer.close()
+    return "open"
+
+
+class SweepProbe(Probe):
+    name: ClassVar[str] = "sweep"
+    phase: ClassVar[str] = "discovery"
+
+    async def _host(self, ctx: ScanContext, ip: str, gate: asyncio.Semaphore) -> int:
+        timeout = min(ctx.io_timeout, MAX_SWEEP_TIMEOUT)
+        async with gate:
+            for port in SWEEP_PORTS:
+                await ctx.pace()
+                state = await knock(ip, port, timeout)
+                if state:
+                    opened = Observation("tcp.open", str(port), port, f"tcp/{port}")
+                    obs = (opened,) if state == "open" else ()
+                    ctx.emit(Sighting(ip=ip, observations=obs, protocol="sweep"))
+                    return 1
+        return 0
+
+    async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        started = time.monotonic()
+        gate = asyncio.Semaphore(max(1, ctx.concurrency))
+        found = 0
+        batch: list[asyncio.Task[int]] = []
+        for ip in offlink_targets(ctx):
+            batch.append(asyncio.create_task(self._host(ctx, ip, gate)))
+            if len(batch) >= 4 * ctx.concurrency:
+                found += sum(await asyncio.gather(*batch))
+                batch = []
+        found += sum(await asyncio.gather(*batch))
+        return Completed(self.name, found, time.monotonic() - started)

@@ -1,0 +1,103 @@
+"""Bounded TCP request/response over asyncio streams, shared by the http, rtsp, tcp, onvif and ssdp probes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from netfinger.protocols.http import MAX_RESPONSE_BYTES
+
+
+@dataclass
+class TcpResult:
+    connected: bool
+    data: bytes = b""
+    peercert: bytes | None = None
+    error: str = ""
+    cut: bool = False  # the size cap was hit
+
+
+def insecure_tls() -> ssl.SSLContext:
+    """TLS for fingerprinting only: no verification (devices use self-signed certificates)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ssl.TLSVersion.TLSv1
+    with contextlib.suppress(ssl.SSLError):
+        ctx.set_ciphers("ALL:@SECLEVEL=0")
+    return ctx
+
+
+_TLS: ssl.SSLContext | None = None
+
+
+def tls_context() -> ssl.SSLContext:
+    global _TLS  # noqa: PLW0603 - one context per process, built lazily
+    if _TLS is None:
+        _TLS = insecure_tls()
+    return _TLS
+
+
+async def _read(reader: asyncio.StreamReader, deadline: float, limit: int,
+                done: Callable[[bytes], bool] | None) -> tuple[bytes, bool]:
+    buf = bytearray()
+    while len(buf) < limit:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        try:
+            chunk = await asyncio.wait_for(reader.read(min(65536, limit - len(buf))), remaining)
+        except (TimeoutError, OSError, ssl.SSLError):
+            break
+        if not chunk:
+            break
+        buf += chunk
+        if done is not None and done(bytes(buf)):
+            break
+    return bytes(buf), len(buf) >= limit
+
+
+async def request(host: str, port: int, payload: bytes, seconds: float, *, tls: bool = False,
+                  limit: int = MAX_RESPONSE_BYTES, done: Callable[[bytes], bool] | None = None,
+                  read_time: float | None = None) -> TcpResult:
+    """Connect (``seconds``), send ``payload`` (may be empty), read until ``done``/EOF/cap/deadline."""
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port, ssl=tls_context() if tls else None,
+                                    server_hostname="" if tls else None, limit=limit),
+            seconds,
+        )
+    except (TimeoutError, OSError, ssl.SSLError, ValueError) as exc:
+        return TcpResult(False, error=type(exc).__name__)
+    cert = None
+    try:
+        if tls:
+            obj = writer.get_extra_info("ssl_object")
+            if isinstance(obj, ssl.SSLObject):
+                cert = obj.getpeercert(binary_form=True)
+        if payload:
+            writer.write(payload)
+            await asyncio.wait_for(writer.drain(), seconds)
+        data, cut = await _read(reader, time.monotonic() + (read_time or seconds), limit, done)
+        return TcpResult(True, data, cert, cut=cut)
+    except (TimeoutError, OSError, ssl.SSLError) as exc:
+        return TcpResult(True, peercert=cert, error=type(exc).__name__)
+    finally:
+        writer.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(writer.wait_closed(), 0.5)
+
+
+async def is_open(host: str, port: int, seconds: float) -> bool:
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), seconds)
+    except (TimeoutError, OSError):
+        return False
+    writer.close()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(writer.wait_closed(), 0.5)
+    return True

@@ -1,0 +1,128 @@
+"""UDP plumbing shared by the datagram probes: one socket per probe, a send plan, a bounded receive loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import struct
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+
+from netfinger.probes.interface import ScanContext
+
+MAX_DATAGRAM = 65535
+MAX_DATAGRAMS = 20000  # per probe, bounds the work a flood can cause
+
+Send = tuple[bytes, tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """At ``at`` seconds after start, send what ``datagrams()`` returns (evaluated then, not before)."""
+
+    at: float
+    datagrams: Callable[[], Sequence[Send]]
+
+
+def iface_address(ctx: ScanContext) -> str | None:
+    """The scanner's own address on the scan interface, when known."""
+    return next(iter(sorted(ctx.local_ips)), None)
+
+
+def open_socket(ctx: ScanContext, port: int = 0, group: str | None = None) -> socket.socket:
+    """A non-blocking UDP socket on the scan interface; multicast TTL 1 (never leaves the link)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+        local = iface_address(ctx)
+        if local:
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(local))
+        if ctx.iface and ctx.is_root:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, ctx.iface.encode())
+        sock.bind(("", port))
+        if group:
+            mreq = struct.pack("4s4s", socket.inet_aton(group), socket.inet_aton(local or "0.0.0.0"))
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def allowed_destination(ctx: ScanContext, dest: str, groups: Sequence[str] = ()) -> bool:
+    """Only target addresses, the protocol's multicast groups, and on-link broadcasts may be sent to."""
+    if dest in groups or ctx.in_targets(dest):
+        return True
+    try:
+        addr = IPv4Address(dest)
+    except ValueError:
+        return False
+    return any(addr == net.broadcast_address for net in ctx.onlink) and bool(ctx.onlink)
+
+
+async def send_all(ctx: ScanContext, sock: socket.socket, datagrams: Sequence[Send],
+                   groups: Sequence[str] = ()) -> int:
+    loop = asyncio.get_running_loop()
+    sent = 0
+    for data, dest in datagrams:
+        if not allowed_destination(ctx, dest[0], groups):
+            continue
+        await ctx.pace()
+        try:
+            await loop.sock_sendto(sock, data, dest)
+            sent += 1
+        except OSError:
+            continue  # unreachable / no route: nothing to learn, keep going
+    return sent
+
+
+async def exchange(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step], *, window: float,
+                   handle: Callable[[bytes, tuple[str, int]], None], groups: Sequence[str] = ()) -> int:
+    """Run the send plan and hand every datagram received within ``window`` seconds to ``handle``."""
+    loop = asyncio.get_running_loop()
+    start = time.monotonic()
+
+    async def sender() -> None:
+        for step in sorted(steps, key=lambda s: s.at):
+            delay = start + step.at - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            await send_all(ctx, sock, step.datagrams(), groups)
+
+    task = asyncio.create_task(sender())
+    received = 0
+    try:
+        while received < MAX_DATAGRAMS:
+            remaining = start + window - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                data, addr = await asyncio.wait_for(loop.sock_recvfrom(sock, MAX_DATAGRAM), remaining)
+            except TimeoutError:
+                break
+            except OSError:
+                await asyncio.sleep(0.01)
+                continue
+            if addr[0] in ctx.local_ips:
+                continue
+            received += 1
+            handle(data, (str(addr[0]), int(addr[1])))
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, OSError):
+            await task
+    return received
+
+
+def unanswered_live(ctx: ScanContext, answered: set[str]) -> list[str]:
+    """Live target hosts that have not answered this probe yet (for the unicast follow-up)."""
+    return sorted((str(ip) for ip in ctx.live_hosts if str(ip) not in answered and ctx.in_targets(ip)),
+                  key=IPv4Address)

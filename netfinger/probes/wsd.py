@@ -1,0 +1,90 @@
+"""ONVIF WS-Discovery probe: multicast Probes (twice, fresh MessageIDs), unicast to live hosts, Hello/Bye."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import ClassVar
+
+from netfinger.evidence import RawReply, Sighting, bounded
+from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.udp import Send, Step, exchange, open_socket, unanswered_live
+from netfinger.protocols import wsd
+
+
+class WsdProbe(Probe):
+    name: ClassVar[str] = "wsd"
+    phase: ClassVar[str] = "discovery"
+
+    def __init__(self) -> None:
+        self._sent_ids: set[str] = set()
+        self._answered: set[str] = set()
+        self._count = 0
+
+    def _probes(self, dests: list[str]) -> list[Send]:
+        out: list[Send] = []
+        for dest in dests:
+            for mid, data in wsd.build_probes():
+                self._sent_ids.add(mid)
+                out.append((data, (dest, wsd.WSD_PORT)))
+        return out
+
+    def _handle(self, ctx: ScanContext, data: bytes, addr: tuple[str, int], heard: str) -> None:
+        msg = wsd.parse_message(data)
+        if not msg.valid:
+            return
+        source = f"udp/{wsd.WSD_PORT}"
+        anomalies: list[str] = []
+        if msg.action == "ProbeMatches":
+            if heard == "listen":
+                return  # someone else's exchange seen on the group socket
+            if not any(wsd.same_message_id(msg.relates_to, mid) for mid in self._sent_ids):
+                anomalies.append(f"wsd: ProbeMatches RelatesTo {bounded(msg.relates_to, 80)!r} "
+                                 "matches none of our Probes")
+            self._answered.add(addr[0])
+        self._count += 1
+        ctx.emit(Sighting(
+            ip=addr[0],
+            observations=tuple(wsd.observations(msg, source)),
+            raw=(RawReply.capture("wsd", f"{addr[0]}:{addr[1]}", data),),
+            anomalies=tuple(anomalies),
+            protocol="wsd",
+        ))
+
+    async def _listen_hello(self, ctx: ScanContext, window: float) -> None:
+        """Hello/Bye go to the group on 3702; listen there too (best effort)."""
+        try:
+            sock = open_socket(ctx, wsd.WSD_PORT, wsd.WSD_GROUP)
+        except OSError:
+            return
+        with sock:
+            await exchange(ctx, sock, [], window=window,
+                               handle=lambda d, a: self._handle(ctx, d, a, "listen"))
+
+    async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        started = time.monotonic()
+        window = ctx.timeout
+        try:
+            sock = open_socket(ctx)
+        except OSError as exc:
+            return Failed(self.name, f"cannot open a UDP socket: {exc}")
+        listener = asyncio.create_task(self._listen_hello(ctx, window))
+        group = [wsd.WSD_GROUP] if ctx.onlink else []
+        steps = [
+            Step(0.0, lambda: self._probes(group)),
+            Step(min(0.3, window / 4), lambda: self._probes(group)),
+            Step(window / 2, lambda: self._probes(unanswered_live(ctx, self._answered))),
+        ]
+        try:
+            with sock:
+                await exchange(ctx, sock, steps, window=window,
+                               handle=lambda d, a: self._handle(ctx, d, a, "reply"),
+                               groups=(wsd.WSD_GROUP,))
+        except OSError as exc:
+            return Failed(self.name, f"socket error: {exc}")
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+        return Completed(self.name, self._count, time.monotonic() - started)

@@ -1,0 +1,69 @@
+"""ARP (sans-I/O): request frames from one scapy-built template, reply parsing, the kernel neighbour table."""
+
+from __future__ import annotations
+
+import socket
+import struct
+from dataclasses import dataclass
+
+from netfinger.evidence import normalise_mac
+
+ETH_P_ARP = 0x0806
+FRAME_LEN = 42  # Ethernet (14) + ARP for IPv4 (28)
+_TPA_OFFSET = 38
+
+
+def build_template(src_mac: str, src_ip: str) -> bytes:
+    """A broadcast who-has frame from us, built once with scapy; ``frame_for`` patches the target."""
+    from scapy.layers.l2 import ARP, Ether
+
+    frame = Ether(dst="ff:ff:ff:ff:ff:ff", src=src_mac) / ARP(
+        op=1, hwsrc=src_mac, psrc=src_ip, hwdst="00:00:00:00:00:00", pdst="0.0.0.0"
+    )
+    return bytes(frame)[:FRAME_LEN]
+
+
+def frame_for(template: bytes, target_ip: str) -> bytes:
+    return template[:_TPA_OFFSET] + socket.inet_aton(target_ip) + template[_TPA_OFFSET + 4:]
+
+
+@dataclass(frozen=True)
+class ArpReply:
+    ip: str
+    mac: str
+
+
+def parse_frame(frame: bytes) -> ArpReply | None:
+    """The sender of an ARP reply (or announcement) frame; None for anything else. Never raises."""
+    if len(frame) < FRAME_LEN:
+        return None
+    ethertype = struct.unpack_from("!H", frame, 12)[0]
+    if ethertype != ETH_P_ARP:
+        return None
+    htype, ptype, hlen, plen, op = struct.unpack_from("!HHBBH", frame, 14)
+    if htype != 1 or ptype != 0x0800 or hlen != 6 or plen != 4 or op not in (1, 2):
+        return None
+    if op == 1 and frame[28:32] != frame[38:42]:
+        return None  # a plain request tells nothing about liveness of a target we asked about
+    mac = normalise_mac(frame[22:28].hex())
+    ip = socket.inet_ntoa(frame[28:32])
+    if mac is None or mac in ("00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff"):
+        return None
+    return ArpReply(ip, mac)
+
+
+def parse_proc_arp(text: str) -> list[ArpReply]:
+    """Complete entries of ``/proc/net/arp``."""
+    out = []
+    for line in text.splitlines()[1:]:
+        cols = line.split()
+        if len(cols) < 4:
+            continue
+        try:
+            flags = int(cols[2], 16)
+        except ValueError:
+            continue
+        mac = normalise_mac(cols[3])
+        if flags & 0x2 and mac and mac != "00:00:00:00:00:00":
+            out.append(ArpReply(cols[0], mac))
+    return out

@@ -1,0 +1,160 @@
+"""HTTP/1.x, client side and sans-I/O: build requests, parse bounded responses, pull out fingerprint bits."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+MAX_RESPONSE_BYTES = 256 * 1024
+MAX_HEADERS = 100
+USER_AGENT = "netfinger/0.1 (device inventory)"
+
+_TITLE_RE = re.compile(rb"<title[^>]*>(.{0,512}?)</title", re.IGNORECASE | re.DOTALL)
+_JS_REDIRECT_RE = re.compile(
+    rb"""(?:window\.|document\.|self\.|top\.)?location(?:\.href)?\s*=\s*["']([^"']{1,512})["']""",
+    re.IGNORECASE,
+)
+_META_REFRESH_RE = re.compile(
+    rb"""<meta[^>]+http-equiv=["']?refresh["']?[^>]+url=([^"'>\s]{1,512})""", re.IGNORECASE
+)
+_AUTH_PARAM_RE = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]*))')
+
+
+def build_request(method: str, host: str, path: str, body: bytes = b"", content_type: str = "") -> bytes:
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {host}",
+        f"User-Agent: {USER_AGENT}",
+        "Accept: */*",
+        "Connection: close",
+    ]
+    if body or method == "POST":
+        lines.append(f"Content-Type: {content_type or 'application/octet-stream'}")
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+@dataclass
+class HttpResponse:
+    valid: bool
+    status: int = 0
+    reason: str = ""
+    version: str = ""
+    headers: list[tuple[str, str]] = field(default_factory=list)  # (name as sent, value)
+    body: bytes = b""
+    error: str = ""
+
+    def header(self, name: str) -> str:
+        lname = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lname:
+                return value
+        return ""
+
+    def header_all(self, name: str) -> list[str]:
+        lname = name.lower()
+        return [v for k, v in self.headers if k.lower() == lname]
+
+
+def _dechunk(data: bytes) -> bytes:
+    out = bytearray()
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\r\n", pos)
+        if end < 0:
+            break
+        try:
+            size = int(data[pos:end].split(b";", 1)[0].strip() or b"0", 16)
+        except ValueError:
+            break
+        if size <= 0:
+            break
+        out += data[end + 2:end + 2 + size]
+        pos = end + 2 + size + 2
+    return bytes(out)
+
+
+def head_end(data: bytes) -> int:
+    """Offset just after the blank line ending the head, or -1 when it has not arrived yet."""
+    end = data.find(b"\r\n\r\n")
+    if end >= 0:
+        return end + 4
+    end = data.find(b"\n\n")
+    return end + 2 if end >= 0 else -1
+
+
+def parse_response(data: bytes, protocol: str = "HTTP") -> HttpResponse:
+    """Parse a complete (or cut) response. ``protocol`` is 'HTTP' or 'RTSP'. Never raises."""
+    split = head_end(data)
+    head = data[:split] if split >= 0 else data[:16384]
+    body = data[split:] if split >= 0 else b""
+    lines = head.decode("latin-1").replace("\r\n", "\n").split("\n")
+    status_line = lines[0].strip() if lines else ""
+    parts = status_line.split(" ", 2)
+    if len(parts) < 2 or not parts[0].upper().startswith(protocol + "/") or not parts[1].isdigit():
+        return HttpResponse(False, error=f"not an {protocol} response")
+    headers: list[tuple[str, str]] = []
+    for line in lines[1:]:
+        if not line.strip() or len(headers) >= MAX_HEADERS:
+            continue
+        name, sep, value = line.partition(":")
+        if sep and name and name == name.strip() and " " not in name:
+            headers.append((name, value.strip()))
+    resp = HttpResponse(True, int(parts[1]), parts[2] if len(parts) > 2 else "", parts[0], headers, body)
+    if "chunked" in resp.header("Transfer-Encoding").lower():
+        resp.body = _dechunk(body)
+    return resp
+
+
+def is_complete(data: bytes) -> bool:
+    """True when ``data`` holds the whole response (Content-Length satisfied or chunked end seen)."""
+    split = head_end(data)
+    if split < 0:
+        return False
+    resp = parse_response(data[:split])
+    length = resp.header("Content-Length")
+    if length.isdigit():
+        return len(data) - split >= int(length)
+    if "chunked" in resp.header("Transfer-Encoding").lower():
+        return data.endswith(b"0\r\n\r\n")
+    return resp.status in (204, 304) or 100 <= resp.status < 200
+
+
+def title(body: bytes) -> str:
+    m = _TITLE_RE.search(body[:65536])
+    if not m:
+        return ""
+    raw = m.group(1).decode("utf-8", "replace")
+    return " ".join(html.unescape(raw).split())
+
+
+def redirect_target(resp: HttpResponse) -> str:
+    """Location header, else a script or meta-refresh redirect target in the body."""
+    location = resp.header("Location")
+    if location:
+        return location
+    for regex in (_JS_REDIRECT_RE, _META_REFRESH_RE):
+        m = regex.search(resp.body[:65536])
+        if m:
+            return m.group(1).decode("utf-8", "replace")
+    return ""
+
+
+def parse_auth(header: str) -> tuple[str, str]:
+    """(scheme, realm) of one WWW-Authenticate value; ('', '') when empty."""
+    value = header.strip()
+    if not value:
+        return "", ""
+    scheme, _, rest = value.partition(" ")
+    realm = ""
+    for m in _AUTH_PARAM_RE.finditer(rest):
+        if m.group(1).lower() == "realm":
+            realm = m.group(2) if m.group(2) is not None else m.group(3)
+            break
+    return scheme, realm
+
+
+def body_text(body: bytes, limit: int = 512) -> str:
+    """The first bytes of a body as text (BOM dropped), for ``http.body``."""
+    return body[:limit * 2].decode("utf-8", "replace").lstrip("\ufeff")[:limit]

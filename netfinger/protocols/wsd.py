@@ -1,0 +1,186 @@
+"""ONVIF WS-Discovery (UDP 3702), client side: build Probe messages, parse ProbeMatches / Hello / Bye."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from netfinger.evidence import Observation, bounded
+from netfinger.protocols.xmlsafe import envelope_prefix, find_path, local, parse_xml, text
+
+WSD_GROUP = "239.255.255.250"
+WSD_PORT = 3702
+NS_SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+NS_ADDRESSING = "http://schemas.xmlsoap.org/ws/2004/08/addressing"
+NS_DISCOVERY = "http://schemas.xmlsoap.org/ws/2005/04/discovery"
+NS_NETWORK = "http://www.onvif.org/ver10/network/wsdl"
+NS_ONVIF_DEVICE = "http://www.onvif.org/ver10/device/wsdl"
+TO_DISCOVERY = "urn:schemas-xmlsoap-org:ws:2005:04:discovery"
+ACTION_PROBE = "http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe"
+ANONYMOUS = "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
+
+# The two Types a Probe asks for; each Probe carries one (a device matches only if it has all listed types).
+PROBE_TYPES: tuple[tuple[str, str, str], ...] = (
+    ("dn", NS_NETWORK, "NetworkVideoTransmitter"),
+    ("tds", NS_ONVIF_DEVICE, "Device"),
+)
+
+_SCOPE_PREFIX = "onvif://www.onvif.org/"
+_SCOPE_CATEGORIES = {
+    "name": "name",
+    "hardware": "hardware",
+    "mac": "mac",
+    "location": "location",
+    "profile": "profile",
+    "type": "type",
+    "extension": "extension",
+}
+
+
+def new_message_id() -> str:
+    return f"uuid:{uuid.uuid4()}"
+
+
+def build_probe(message_id: str, prefix: str = "dn", type_ns: str = NS_NETWORK,
+                type_name: str = "NetworkVideoTransmitter") -> bytes:
+    """A SOAP 1.2 WS-Discovery 2005/04 Probe for one device type, with an empty Scopes element."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<e:Envelope xmlns:e="{NS_SOAP12}" xmlns:w="{NS_ADDRESSING}" xmlns:d="{NS_DISCOVERY}" '
+        f'xmlns:{prefix}="{type_ns}">'
+        "<e:Header>"
+        f"<w:MessageID>{message_id}</w:MessageID>"
+        f"<w:To>{TO_DISCOVERY}</w:To>"
+        f"<w:Action>{ACTION_PROBE}</w:Action>"
+        f"<w:ReplyTo><w:Address>{ANONYMOUS}</w:Address></w:ReplyTo>"
+        "</e:Header>"
+        f"<e:Body><d:Probe><d:Types>{prefix}:{type_name}</d:Types><d:Scopes /></d:Probe></e:Body>"
+        "</e:Envelope>"
+    ).encode()
+
+
+def build_probes() -> list[tuple[str, bytes]]:
+    """One Probe per device type, each with a fresh MessageID: ``[(message_id, datagram), ...]``."""
+    out = []
+    for prefix, ns, name in PROBE_TYPES:
+        mid = new_message_id()
+        out.append((mid, build_probe(mid, prefix, ns, name)))
+    return out
+
+
+@dataclass(frozen=True)
+class Scope:
+    uri: str
+    category: str  # '' for scopes outside onvif://www.onvif.org/
+    value: str  # percent-decoded
+
+
+@dataclass
+class WsdMessage:
+    valid: bool
+    action: str = ""  # ProbeMatches | Hello | Bye | Fault | other local name
+    message_id: str = ""
+    relates_to: str = ""
+    endpoint: str = ""
+    types: str = ""
+    scopes: list[Scope] = field(default_factory=list)
+    xaddrs: list[str] = field(default_factory=list)
+    metadata_version: str = ""
+    envelope: str = ""
+    error: str = ""
+
+
+def parse_scope(uri: str) -> Scope:
+    if not uri.lower().startswith(_SCOPE_PREFIX):
+        return Scope(uri, "", unquote(uri))
+    rest = uri[len(_SCOPE_PREFIX):]
+    head, _, tail = rest.partition("/")
+    category = _SCOPE_CATEGORIES.get(head.lower(), "")
+    if not category:
+        return Scope(uri, "", unquote(rest))
+    return Scope(uri, category, unquote(tail))
+
+
+def split_scopes(raw: str) -> list[str]:
+    return [s for s in re.split(r"\s+", raw.strip()) if s]
+
+
+def _addressing_prefix(data: bytes) -> str:
+    for element in ("MessageID", "Action", "RelatesTo"):
+        prefix = envelope_prefix(data, element)
+        if prefix:
+            return prefix
+    return ""
+
+
+def parse_message(data: bytes) -> WsdMessage:
+    """Parse a ProbeMatches, Hello or Bye. Never raises; ``valid`` is False for anything else."""
+    root = parse_xml(data)
+    if root is None or local(root.tag) != "Envelope":
+        return WsdMessage(False, error="not a SOAP envelope")
+    header = find_path(root, "Header")
+    body = find_path(root, "Body")
+    action_uri = text(find_path(header, "Action"))
+    action = action_uri.rsplit("/", 1)[-1] if action_uri else ""
+    first = next(iter(body), None) if body is not None else None
+    if first is not None and not action:
+        action = local(first.tag)
+    if first is not None and local(first.tag) == "ProbeMatches":
+        match = find_path(first, "ProbeMatch")
+    else:
+        match = first
+    msg = WsdMessage(
+        valid=action in ("ProbeMatches", "Hello", "Bye"),
+        action=action,
+        message_id=text(find_path(header, "MessageID")),
+        relates_to=text(find_path(header, "RelatesTo")),
+        envelope=f"{envelope_prefix(data)}/{_addressing_prefix(data)}",
+    )
+    if match is None:
+        if msg.valid:
+            msg.valid = action == "ProbeMatches"  # an empty ProbeMatches is still a reply
+        return msg
+    msg.endpoint = text(find_path(match, "EndpointReference", "Address"))
+    msg.types = " ".join(text(find_path(match, "Types")).split())
+    msg.scopes = [parse_scope(s) for s in split_scopes(text(find_path(match, "Scopes")))]
+    msg.xaddrs = split_scopes(text(find_path(match, "XAddrs")))
+    msg.metadata_version = text(find_path(match, "MetadataVersion"))
+    if not msg.valid:
+        msg.error = f"unexpected action {action!r}"
+    return msg
+
+
+def same_message_id(a: str, b: str) -> bool:
+    """True when two MessageIDs name the same UUID, whatever the ``uuid:``/``urn:uuid:`` spelling."""
+    def norm(v: str) -> str:
+        v = v.strip().lower()
+        for p in ("urn:uuid:", "uuid:"):
+            if v.startswith(p):
+                return v[len(p):]
+        return v
+    return bool(a) and norm(a) == norm(b)
+
+
+def observations(msg: WsdMessage, source: str) -> list[Observation]:
+    """Evidence fields for one parsed message (``wsd.*``)."""
+    out: list[Observation] = []
+
+    def add(name: str, value: str) -> None:
+        if value:
+            out.append(Observation(name, bounded(value), WSD_PORT, source))
+
+    add("wsd.action", msg.action)
+    add("wsd.message_id", msg.message_id)
+    add("wsd.endpoint", msg.endpoint)
+    add("wsd.types", msg.types)
+    add("wsd.metadata_version", msg.metadata_version)
+    add("wsd.envelope", msg.envelope if msg.envelope != "/" else "")
+    for scope in msg.scopes[:64]:
+        add("wsd.scope", scope.uri)
+        if scope.category:
+            add(f"wsd.scope.{scope.category}", scope.value)
+    for xaddr in msg.xaddrs[:16]:
+        add("wsd.xaddrs", xaddr)
+    return out

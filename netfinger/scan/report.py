@@ -1,0 +1,59 @@
+"""Turn the evidence store into a Report: one HostReport per host, verdicts from the matcher."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from datetime import UTC, datetime
+from ipaddress import IPv4Network
+
+from netfinger import __version__
+from netfinger.evidence import HostEvidence
+from netfinger.match import default_matcher, signatures_version
+from netfinger.match.interface import Matcher, Verdict
+from netfinger.report.model import HostReport, Report, ScanInfo
+from netfinger.scan.config import ScanConfig
+from netfinger.scan.store import EvidenceStore
+
+log = logging.getLogger("netfinger.scan")
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def classify(matcher: Matcher, host: HostEvidence) -> Verdict:
+    try:
+        return matcher.classify(host)
+    except Exception as exc:  # a matcher bug must not lose the scan
+        log.debug("matcher failed on %s", host.ip, exc_info=True)
+        return Verdict(notes=(f"matcher failed: {type(exc).__name__}",))
+
+
+def build_report(config: ScanConfig, store: EvidenceStore, outcomes: dict[str, str], *,
+                 networks: tuple[IPv4Network, ...], started: str, interrupted: bool) -> Report:
+    try:
+        sig_version = signatures_version()
+    except Exception:  # a broken signature set still yields a report, marked as such
+        sig_version = "unavailable"
+    try:
+        matcher: Matcher | None = default_matcher()
+    except Exception:
+        log.warning("the matcher could not be loaded; hosts are reported without verdicts", exc_info=True)
+        matcher = None
+    info = ScanInfo(
+        start=started,
+        end=utc_now(),
+        targets=[str(n) for n in networks],
+        probes={name: outcomes.get(name, "failed: not run (interrupted)") for name in
+                dict.fromkeys(config.probes)},
+        netfinger_version=__version__,
+        signatures_version=sig_version,
+        scanner_host=socket.gethostname(),
+        interrupted=interrupted,
+    )
+    hosts = [
+        HostReport(evidence=h, verdict=classify(matcher, h) if matcher else Verdict())
+        for h in store.hosts()
+    ]
+    return Report(scan=info, hosts=hosts)
