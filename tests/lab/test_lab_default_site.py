@@ -93,6 +93,8 @@ def test_tcp_ports_accept_and_speak(probed: Any) -> None:
 
 
 def test_every_device_answers_arp_with_its_mac(default_lab: LabState) -> None:
+    if not default_lab.devices:
+        pytest.skip("the default site has no device profiles yet")
     code = (
         "import json; from scapy.all import arping\n"
         f"ans, _ = arping({default_lab.subnet!r}, iface='eth0', timeout=2, verbose=0)\n"
