@@ -65,11 +65,11 @@ class UdpHandler(asyncio.DatagramProtocol):
     def send(self, proto: str, datagrams: list[Datagram]) -> None:
         if self.transport is None:
             return
-        for dgram in datagrams:
-            try:
+        try:
+            for dgram in datagrams:
                 self.transport.sendto(dgram.data, dgram.dest)
-            except (OSError, TypeError, ValueError) as exc:
-                self.guard.note(self.device, proto, exc)
+        except Exception as exc:  # a bad Datagram from a responder, or a send error
+            self.guard.note(self.device, proto, exc)
 
     def error_received(self, exc: Exception) -> None:
         log.debug("%s udp/%d: %r", self.device.name, self.port, exc)
