@@ -25,6 +25,9 @@ _KIND_WORDS = {
     "vulnerability_fixed": "vulnerability fixed",
 }
 
+# Share of the width for columns device strings land in; the others (IP, MAC) never wrap.
+_RATIOS = {"Maker": 3, "Brand": 3, "Model": 4, "Firmware": 4, "Changes": 9}
+
 
 def _t(value: object) -> Text:
     return Text(visible("-" if value is None or value == "" else value))
@@ -62,11 +65,18 @@ def describe_change(change: Change) -> str:
 
 def _entries_table(title: str, entries: list[DeviceEntry], with_changes: bool) -> Table:
     table = Table(
-        title=f"{title} ({len(entries)})", box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left"
+        title=f"{title} ({len(entries)})",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title_justify="left",
+        expand=True,
     )
     columns = ["IP", "MAC", "Maker", "Brand", "Model", "Firmware"] + (["Changes"] if with_changes else [])
     for name in columns:
-        table.add_column(name, overflow="fold")
+        ratio = _RATIOS.get(name)
+        table.add_column(
+            name, overflow="fold", no_wrap=ratio is None, ratio=ratio, min_width=ratio and ratio * 3
+        )
     for e in entries:
         v = e.host.verdict
         cells = [_t(e.host.evidence.ip), _t(e.host.evidence.mac), _t(v.manufacturer), _t(v.brand),

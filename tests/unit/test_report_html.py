@@ -75,7 +75,7 @@ def test_csp_allows_only_the_pages_own_style_and_script() -> None:
 
 
 def test_nothing_external_is_referenced() -> None:
-    page, doc = _page()
+    _, doc = _page()
     for tag, attrs in doc.tags:
         assert tag not in {"link", "img", "iframe", "object", "embed"}
         assert "src" not in attrs and "href" not in attrs
@@ -102,7 +102,7 @@ def test_script_json_cannot_break_out() -> None:
 
 
 def test_embedded_data_has_one_entry_per_row() -> None:
-    page, doc = _page()
+    _, doc = _page()
     data_blocks = [s for (t, a), s in zip(
         [(t, a) for t, a in doc.tags if t == "script"], doc.blocks["script"], strict=True
     ) if a.get("type") == "application/json"]  # fmt: skip

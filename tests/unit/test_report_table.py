@@ -10,6 +10,7 @@ from netfinger.report.model import Report
 from netfinger.report.samples import hostile_host, sample_report, sample_scan_info
 from netfinger.report.table import TableRenderer, hosts_table
 
+
 def test_rows_banned_first_then_vulnerable_then_by_ip() -> None:
     text = TableRenderer().render(sample_report(), RenderOptions())
     order = [text.index(ip) for ip in ("192.168.50.21", "192.168.50.34", "192.168.50.7 ", "192.168.50.66")]

@@ -1,0 +1,164 @@
+"""Diffs between sweeps: new, gone and changed devices, identity by MAC then IP, and the diff command."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from netfinger.cli import EXIT_MATCHED, EXIT_OK, EXIT_USAGE, main
+from netfinger.history.diff import diff_reports, host_changes
+from netfinger.history.identity import identity_keys
+from netfinger.history.store import record_sweep
+from netfinger.match.interface import VulnFinding
+from netfinger.report.model import HostReport, Report
+from netfinger.report.samples import axis_host, dahua_host, hikvision_host, sample_scan_info
+
+
+def _with(host: HostReport, ip: str | None = None, mac: str | None = "keep", **verdict: object) -> HostReport:
+    evidence = dataclasses.replace(host.evidence, ip=ip or host.evidence.ip)
+    if mac != "keep":
+        evidence.mac = mac
+    return HostReport(evidence=evidence, verdict=dataclasses.replace(host.verdict, **verdict))  # type: ignore[arg-type]
+
+
+def _report(*hosts: HostReport) -> Report:
+    return Report(scan=sample_scan_info(), hosts=list(hosts))
+
+
+def _kinds(host_old: HostReport, host_new: HostReport) -> list[tuple[str, object, object]]:
+    return [(c.kind, c.old, c.new) for c in host_changes(host_old, host_new)]
+
+
+def test_identical_reports_have_no_diff() -> None:
+    assert diff_reports(_report(hikvision_host(), axis_host()), _report(axis_host(), hikvision_host())).empty
+
+
+def test_new_and_gone() -> None:
+    d = diff_reports(_report(hikvision_host(), axis_host()), _report(hikvision_host(), dahua_host()))
+    assert [e.host.verdict.model for e in d.new] == ["IPC-HDW1431T1-S4"]
+    assert [e.host.verdict.model for e in d.gone] == ["P3245-LV"]
+    assert d.changed == []
+
+
+def test_firmware_upgrade_fixes_a_vulnerability() -> None:
+    old = hikvision_host()
+    new = _with(old, firmware="V5.5.0 build 170725", vulnerabilities=())
+    assert _kinds(old, new) == [
+        ("firmware_changed", "V5.4.0 build 160401", "V5.5.0 build 170725"),
+        ("vulnerability_fixed", "CVE-2017-7921", None),
+    ]
+
+
+def test_ip_change_keeps_identity_by_mac() -> None:
+    old, new = dahua_host(), _with(dahua_host(), ip="192.168.50.99")
+    d = diff_reports(_report(old), _report(new))
+    assert not d.new and not d.gone
+    assert [(c.kind, c.old, c.new) for c in d.changed[0].changes] == [
+        ("ip_changed", "192.168.50.34", "192.168.50.99")
+    ]
+
+
+def test_newly_banned_new_vulnerability_and_model_change() -> None:
+    # A rebranded box first seen as a generic camera, later identified (say after a signature update).
+    old = _with(axis_host(), manufacturer=None, brand="Annke", model="C800", firmware=None)
+    new = _with(
+        axis_host(),
+        manufacturer="Hikvision",
+        brand="Annke",
+        model="DS-2CD2087G2-LU",
+        banned=True,
+        vulnerabilities=(VulnFinding(id="CVE-2021-36260", kev=True),),
+    )
+    assert _kinds(old, new) == [
+        ("model_changed", "C800", "DS-2CD2087G2-LU"),
+        ("newly_banned", False, True),
+        ("new_vulnerability", None, "CVE-2021-36260"),
+    ]
+
+
+def test_unknown_values_are_not_changes() -> None:
+    old = hikvision_host()
+    assert _kinds(old, _with(old, firmware=None, model=None)) == []
+
+
+def test_macless_host_pairs_by_ip() -> None:
+    on_link = hikvision_host()
+    routed = _with(on_link, mac=None)
+    d = diff_reports(_report(on_link), _report(_with(routed, firmware="V5.5.0")))
+    assert not d.new and not d.gone
+    assert d.changed[0].changes[0].kind == "firmware_changed"
+
+
+def test_shared_mac_does_not_merge_hosts() -> None:
+    a = _with(axis_host(), ip="10.0.0.1", mac="00:11:22:33:44:55")
+    b = _with(dahua_host(), ip="10.0.0.2", mac="00-11-22-33-44-55")
+    assert identity_keys([a, b]) == ["mac:00:11:22:33:44:55@10.0.0.1", "mac:00:11:22:33:44:55@10.0.0.2"]
+    assert diff_reports(_report(a, b), _report(a, b)).empty
+
+
+def test_json_entries_carry_the_fields() -> None:
+    old = _report(hikvision_host(), axis_host())
+    new = _report(_with(hikvision_host(), firmware="V5.5.0 build 170725"), dahua_host())
+    data = diff_reports(old, new).to_dict()
+    assert set(data) == {"new", "gone", "changed"}
+    assert data["new"][0]["model"] == "IPC-HDW1431T1-S4" and data["new"][0]["mac"] == "3c:ef:8c:aa:bb:cc"
+    assert data["gone"][0]["manufacturer"] == "Axis"
+    changed = data["changed"][0]
+    assert {k: changed[k] for k in ("ip", "mac", "manufacturer", "brand", "model")} == {
+        "ip": "192.168.50.21",
+        "mac": "c0:56:e3:12:34:56",
+        "manufacturer": "Hikvision",
+        "brand": "Hikvision",
+        "model": "DS-2CD2142FWD-I",
+    }
+    assert changed["changes"] == [
+        {
+            "kind": "firmware_changed",
+            "field": "firmware",
+            "old": "V5.4.0 build 160401",
+            "new": "V5.5.0 build 170725",
+        }
+    ]
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    db = tmp_path / "h.sqlite"
+    record_sweep(db, _report(hikvision_host(), axis_host()))
+    record_sweep(db, _report(hikvision_host(), axis_host()))
+    record_sweep(db, _report(_with(hikvision_host(), ip="192.168.50.22"), dahua_host()))
+    return db
+
+
+def test_diff_command_with_history_aliases(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "last~1", "last", "--db", str(history), "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert (data["old"], data["new_report"]) == ("sweep 2", "sweep 3")
+    assert [e["model"] for e in data["new"]] == ["IPC-HDW1431T1-S4"]
+    assert [e["model"] for e in data["gone"]] == ["P3245-LV"]
+    assert data["changed"][0]["changes"][0]["kind"] == "ip_changed"
+    assert main(["diff", "1", "2", "--db", str(history), "--fail-on-change"]) == EXIT_OK
+    assert "no new, gone or changed devices" in capsys.readouterr().out
+    assert main(["diff", "1", "last", "--db", str(history), "--fail-on-change"]) == EXIT_MATCHED
+    table = capsys.readouterr().out
+    assert "Gone (1)" in table and "New (1)" in table and "Changed (1)" in table
+    assert "IP changed: 192.168.50.21 ->" in " ".join(table.split())
+
+
+def test_diff_command_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(_report(axis_host()).to_dict()), encoding="utf-8")
+    new.write_text(json.dumps(_report(axis_host(), hikvision_host()).to_dict()), encoding="utf-8")
+    assert main(["diff", str(old), str(new)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "New (1)" in out and "DS-2CD2142FWD-I" in out
+
+
+def test_diff_command_errors(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "last~5", "last", "--db", str(history)]) == EXIT_USAGE
+    assert "last~5 does not exist" in capsys.readouterr().err
+    assert main(["diff", "last~1", "last"]) == EXIT_USAGE
+    assert "--db" in capsys.readouterr().err
