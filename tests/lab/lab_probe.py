@@ -3,12 +3,13 @@
 Reads a JSON plan on stdin::
 
     {"udp": ["10.77.0.2", ...],                       # every device gets every UDP discovery probe
-     "tcp": [{"ip": "10.77.0.2", "port": 80, "kind": "http", "tls": false}, ...]}
+     "tcp": [{"ip": "10.77.0.2", "port": 80, "kind": "http" | "rtsp" | "onvif" | "tcp", "tls": false,
+              "path": "/onvif/device_service"}, ...]}
 
 and prints JSON::
 
     {"udp": {"sadp": ["10.77.0.2", ...], "dhip": [...], ...},   # which addresses answered each protocol
-     "tcp": {"10.77.0.2:80": "HTTP/1.1 200 OK" | "connected" | null}}
+     "tcp": {"http 10.77.0.2:80": "HTTP/1.1 200 OK" | "connected" | null}}   # first line of the reply
 
 Plain sockets only, on purpose: this checks the lab, independently of netfinger's own probes.
 """
@@ -107,7 +108,20 @@ def first_line(sock: socket.socket) -> str | None:
     return line or None
 
 
-def probe_tcp(ip: str, port: int, kind: str, tls: bool) -> str | None:
+def onvif_request(ip: str, path: str) -> bytes:
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>'
+        b'<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>'
+    )
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {ip}\r\nContent-Type: application/soap+xml; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def probe_tcp(ip: str, port: int, kind: str, tls: bool, path: str = "/") -> str | None:
     try:
         raw = socket.create_connection((ip, port), timeout=TCP_TIMEOUT)
     except OSError:
@@ -121,6 +135,9 @@ def probe_tcp(ip: str, port: int, kind: str, tls: bool) -> str | None:
             sock = ctx.wrap_socket(raw, server_hostname=ip)
         if kind == "http":
             sock.sendall(f"GET / HTTP/1.1\r\nHost: {ip}\r\nConnection: close\r\n\r\n".encode())
+            return first_line(sock)
+        if kind == "onvif":
+            sock.sendall(onvif_request(ip, path))
             return first_line(sock)
         if kind == "rtsp":
             sock.sendall(f"OPTIONS rtsp://{ip}:{port}/ RTSP/1.0\r\nCSeq: 1\r\n\r\n".encode())
@@ -137,7 +154,9 @@ def main() -> int:
     out = {
         "udp": probe_udp(plan.get("udp", [])),
         "tcp": {
-            f"{t['ip']}:{t['port']}": probe_tcp(t["ip"], t["port"], t["kind"], t["tls"])
+            f"{t['kind']} {t['ip']}:{t['port']}": probe_tcp(
+                t["ip"], t["port"], t["kind"], t["tls"], t.get("path", "/")
+            )
             for t in plan.get("tcp", [])
         },
     }

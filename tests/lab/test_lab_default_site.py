@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from netfinger.lab.profile import load_profile, responder_registry
+from netfinger.lab.responders import kits
 from netfinger.lab.responders.base import Device
 from netfinger.lab.state import DeviceState, LabState
 
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.lab
 
 PROBE = Path(__file__).resolve().parent / "lab_probe.py"
 UDP_DISCOVERY = ("sadp", "dhip", "wsd", "ssdp", "mdns")
-TCP_KINDS = {"http": "http", "onvif": "http", "rtsp": "rtsp"}
+TCP_KINDS = {"http": "http", "rtsp": "rtsp"}
+ONVIF_PATH = "/onvif/device_service"
 
 
 def device_of(dev: DeviceState, lab: LabState) -> Device:
@@ -34,17 +36,22 @@ def device_of(dev: DeviceState, lab: LabState) -> Device:
 
 def tcp_plan(lab: LabState) -> list[dict[str, Any]]:
     registry = responder_registry()
-    plan: dict[tuple[str, int], dict[str, Any]] = {}
+    plan: dict[tuple[str, str, int], dict[str, Any]] = {}
     for dev in lab.devices:
         device = device_of(dev, lab)
         for proto in dev.protocols:
             for ep in registry[proto].tcp_endpoints(device):
                 kind = TCP_KINDS.get(proto, "tcp")
-                plan.setdefault(
-                    (dev.ip, ep.port),
-                    {"ip": dev.ip, "port": ep.port, "kind": kind, "tls": ep.tls is not None},
-                )
+                target = {"ip": dev.ip, "port": ep.port, "kind": kind, "tls": ep.tls is not None}
+                plan.setdefault((kind, dev.ip, ep.port), target)
+                if proto == "http" and "onvif" in dev.protocols:  # ONVIF is served on the web ports
+                    plan[("onvif", dev.ip, ep.port)] = dict(target, kind="onvif", path=onvif_path(device))
     return list(plan.values())
+
+
+def onvif_path(device: Device) -> str:
+    section = kits.resolve("onvif", device.sections["onvif"], "onvif")
+    return str(section.get("path", ONVIF_PATH))
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +87,10 @@ def test_tcp_ports_accept_and_speak(probed: Any) -> None:
     assert tcp, "the default site declares no TCP service at all"
     failures = {}
     for target in tcp:
-        key = f"{target['ip']}:{target['port']}"
+        key = f"{target['kind']} {target['ip']}:{target['port']}"
         line = result["tcp"][key]
         ok = line is not None and not line.startswith("error")
-        if target["kind"] == "http":
+        if target["kind"] in {"http", "onvif"}:
             ok = ok and line.startswith("HTTP/")
         elif target["kind"] == "rtsp":
             ok = ok and line.startswith("RTSP/")
