@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from netfinger.fields import is_known_field
+from netfinger.protocols import arp, mdns, tcp, tls
+
+
+def self_signed(subject: x509.Name, issuer: x509.Name) -> bytes:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def test_certificate_subject_and_issuer() -> None:
+    hik = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "ZheJiang"),
+            x509.NameAttribute(NameOID.LOCALITY_NAME, "HangZhou"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "HIKVISION"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "DVRNVR"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "www.hikvision.com"),
+        ]
+    )
+    info = tls.parse_certificate(self_signed(hik, hik))
+    assert info.valid
+    assert info.subject == "CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"
+    assert info.issuer_attrs == {
+        "c": "CN",
+        "st": "ZheJiang",
+        "l": "HangZhou",
+        "o": "HIKVISION",
+        "ou": "DVRNVR",
+        "cn": "www.hikvision.com",
+    }
+
+
+def test_certificate_garbage() -> None:
+    assert not tls.parse_certificate(b"").valid
+    assert not tls.parse_certificate(b"\x30\x82\x01\x00garbage").valid
+
+
+def test_arp_template_and_reply() -> None:
+    template = arp.build_template("02:00:00:00:00:01", "10.77.0.1")
+    assert len(template) == 42
+    frame = arp.frame_for(template, "10.77.0.9")
+    assert frame[:6] == b"\xff" * 6 and frame[12:14] == b"\x08\x06"
+    assert frame[38:42] == bytes([10, 77, 0, 9]) and frame[28:32] == bytes([10, 77, 0, 1])
+    reply = bytearray(frame)
+    reply[0:6] = bytes.fromhex("020000000001")
+    reply[6:12] = bytes.fromhex("5850ed1fe385")
+    reply[20:22] = b"\x00\x02"
+    reply[22:28] = bytes.fromhex("5850ed1fe385")
+    reply[28:32] = bytes([10, 77, 0, 9])
+    reply[32:38] = bytes.fromhex("020000000001")
+    reply[38:42] = bytes([10, 77, 0, 1])
+    assert arp.parse_frame(bytes(reply)) == arp.ArpReply("10.77.0.9", "58:50:ed:1f:e3:85")
+    assert arp.parse_frame(frame) is None  # our own who-has tells nothing
+    assert arp.parse_frame(b"\x00" * 41) is None
+
+
+def test_proc_net_arp() -> None:
+    text = (
+        "IP address       HW type     Flags       HW address            Mask     Device\n"
+        "10.77.0.9        0x1         0x2         58:50:ed:1f:e3:85     *        eth0\n"
+        "10.77.0.10       0x1         0x0         00:00:00:00:00:00     *        eth0\n"
+        "garbage line\n"
+    )
+    assert arp.parse_proc_arp(text) == [arp.ArpReply("10.77.0.9", "58:50:ed:1f:e3:85")]
+
+
+def test_mdns_records() -> None:
+    txt = mdns.decode_txt({b"model": b"DS-2CD2043G2-I", b"bad key.with dot": b"x", b"flag": None})
+    assert txt == {"model": "DS-2CD2043G2-I", "flag": ""}
+    rec = mdns.ServiceRecord("_http._tcp.local.", "Cam._http._tcp.local.", "cam.local", 80, ["10.0.0.5"], txt)
+    obs = mdns.observations(rec)
+    assert all(is_known_field(o.field) for o in obs)
+    pairs = {(o.field, o.value) for o in obs}
+    assert {
+        ("mdns.service", "_http._tcp.local."),
+        ("mdns.instance", "Cam"),
+        ("mdns.txt.model", "DS-2CD2043G2-I"),
+        ("mdns.hostname", "cam.local"),
+    } <= pairs
+    assert "_onvif._tcp.local." in mdns.SERVICE_TYPES and "_CGI._tcp.local." in mdns.SERVICE_TYPES
+
+
+def test_banner_rendering() -> None:
+    assert tcp.render_banner(b"\x00\x00\x00\x10\x00\x00\x00\x1e\x00\x00\x00\x1e\x00\x00\x00\x00") == (
+        "000000100000001e0000001e00000000"
+    )
+    assert tcp.render_banner(b"220 FTP ready\r\n") == "220 FTP ready"
+    assert len(tcp.render_banner(b"\xff" * 1000)) == 2 * tcp.MAX_BANNER
