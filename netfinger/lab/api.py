@@ -184,7 +184,11 @@ def all_labs() -> list[str]:
 
 
 def down_all() -> list[str]:
-    return [lab for lab in all_labs() if down(lab) is not None]
+    """Tear down every netfinger lab, including the leftovers of crashed ones."""
+    labs = all_labs()
+    for lab in labs:
+        down(lab)
+    return labs
 
 
 @contextmanager

@@ -93,3 +93,25 @@ def test_not_root_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
         api.up(LAB_SITES / "mini", name="t")
     with pytest.raises(NeedsRootError):
         api.down("t")
+
+
+def test_leftover_labs_are_found_by_namespace_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    netns_dir = tmp_path / "netns"
+    netns_dir.mkdir()
+    for ns in (
+        "nf-abc-br",
+        "nf-abc-scan",
+        "nf-abc-d0001",
+        "nf-zz9-d0042",
+        "nf-abc-x",
+        "other",
+        "nf-toolongname-br",
+    ):
+        (netns_dir / ns).touch()
+    labs_root = tmp_path / "labs"
+    (labs_root / "state1").mkdir(parents=True)
+    monkeypatch.setattr(netns, "NETNS_DIR", netns_dir)
+    monkeypatch.setattr("netfinger.lab.state.LABS_ROOT", labs_root)
+    assert netns.lab_namespaces("abc") == ["nf-abc-br", "nf-abc-d0001", "nf-abc-scan"]
+    assert netns.lab_namespaces() == ["nf-abc-br", "nf-abc-d0001", "nf-abc-scan", "nf-zz9-d0042"]
+    assert api.all_labs() == ["abc", "state1", "zz9"]
