@@ -119,7 +119,7 @@ def _is_emulator(pid: int, name: str) -> bool:
 
 
 def _emulator_pid(name: str) -> int | None:
-    """The lab's emulator, from its pid file or state, checked against its command line."""
+    """The lab's emulator: from its pid file or state, else by its exact command line in /proc."""
     candidates: list[int] = []
     with suppress(OSError, ValueError):
         candidates.append(int((lab_dir(name) / PID_FILE).read_text().strip()))
@@ -127,7 +127,8 @@ def _emulator_pid(name: str) -> int | None:
         pid = LabState.load(name).emulator_pid
         if pid:
             candidates.append(pid)
-    return next((pid for pid in candidates if _is_emulator(pid, name)), None)
+    candidates += [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    return next((pid for pid in candidates if pid != os.getpid() and _is_emulator(pid, name)), None)
 
 
 def _terminate(pids: list[int], grace: float = 3.0) -> None:

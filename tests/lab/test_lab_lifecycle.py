@@ -229,3 +229,14 @@ def test_a_second_up_with_the_same_name_is_refused(mini_lab: LabState) -> None:
     with pytest.raises(Exception, match="already exists"):
         api.up(MINI, name=mini_lab.name, responders=MINI_RESPONDERS)
     assert mini_lab.emulator_pid is not None and alive(mini_lab.emulator_pid)
+
+
+def test_down_finds_a_live_emulator_whose_state_is_lost() -> None:
+    name = lab_name("ts")
+    state = api.up(MINI, name=name, responders=MINI_RESPONDERS)
+    pid = state.emulator_pid
+    assert pid is not None
+    shutil.rmtree(lab_dir(name))
+    api.down(name)
+    assert not Path(f"/proc/{pid}").exists()  # stopped and reaped, not left as a zombie
+    assert netns.lab_namespaces(name) == []
