@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,8 +72,11 @@ def open_history(path: Path, create: bool = False) -> Iterator[sqlite3.Connectio
     if not create and not path.is_file():
         raise UsageError(f"no sweep history at {path}; record one with 'netfinger scan ... --history {path}'")
     try:
+        if create and not path.exists():
+            # A new history is private: it lists vulnerable devices.
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         conn = sqlite3.connect(path, timeout=30)
-    except sqlite3.Error as exc:
+    except (OSError, sqlite3.Error) as exc:
         raise NetfingerError(f"cannot open history {path}: {exc}") from exc
     try:
         conn.execute("PRAGMA foreign_keys = ON")

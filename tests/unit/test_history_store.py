@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from netfinger.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
-from netfinger.errors import UsageError
+from netfinger.errors import NetfingerError, UsageError
 from netfinger.history import store
 from netfinger.history.refs import SweepRef, load_ref, parse_sweep_ref, resolve_sweep
 from netfinger.history.store import list_sweeps, load_sweep, record_sweep, sweep_ids
@@ -34,6 +34,7 @@ def test_record_list_and_load(tmp_path: Path) -> None:
     assert [(r.id, r.hosts, r.banned, r.vulnerable) for r in rows] == [(first, 4, 2, 2), (second, 1, 0, 0)]
     assert rows[0].started == "2026-11-24T02:00:00Z" and rows[0].targets == ["192.168.50.0/24"]
     assert [r.id for r in list_sweeps(db, limit=1)] == [second]
+    assert (db.stat().st_mode & 0o777) == 0o600
     loaded = load_sweep(db, first)
     assert loaded.to_dict() == sample_report().to_dict()
     jsonschema.validate(loaded.to_dict(), report_schema())
@@ -131,6 +132,8 @@ def test_history_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_history_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(NetfingerError, match="cannot open history"):
+        record_sweep(tmp_path / "no" / "such" / "dir.sqlite", sample_report())
     assert main(["history", "--db", str(tmp_path / "none.sqlite")]) == EXIT_USAGE
     assert "no sweep history" in capsys.readouterr().err
     junk = tmp_path / "junk.sqlite"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -114,3 +115,11 @@ def test_schema_rejects_drift() -> None:
 
 def test_large_report_is_valid() -> None:
     jsonschema.validate(large_report(50).to_dict(), report_schema())
+
+
+def test_documented_example_is_a_valid_report() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "report-schema.md").read_text(encoding="utf-8")
+    example = doc.split("## Example", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    data = json.loads(example)
+    jsonschema.validate(data, report_schema())
+    assert Report.from_dict(data).summary() == data["summary"]
