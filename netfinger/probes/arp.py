@@ -27,7 +27,7 @@ def onlink_targets(ctx: ScanContext) -> Iterator[str]:
             if not net.overlaps(link):
                 continue
             inner = net if net.subnet_of(link) else link
-            for addr in inner.hosts() if inner.prefixlen < 31 else iter(inner):
+            for addr in inner:
                 if addr in net and addr not in (link.network_address, link.broadcast_address) \
                         and str(addr) not in ctx.local_ips:
                     yield str(addr)

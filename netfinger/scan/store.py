@@ -18,6 +18,14 @@ def _ip_key(host: HostEvidence) -> tuple[int, str]:
         return 1 << 33, host.mac or ""
 
 
+def _is_ipv4(text: str) -> bool:
+    try:
+        IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
 class EvidenceStore:
     def __init__(self, networks: Iterable[IPv4Network], local_ips: Iterable[str] = ()) -> None:
         self.networks = tuple(networks)
@@ -73,7 +81,7 @@ class EvidenceStore:
 
     def add(self, sighting: Sighting) -> HostEvidence | None:
         """Merge one sighting; returns its host, or None when it came from outside the targets."""
-        if not sighting.ip or sighting.ip in self.local_ips:
+        if not sighting.ip or sighting.ip in self.local_ips or not _is_ipv4(sighting.ip):
             return None
         if not self.in_targets(sighting.ip):
             self._note_outside(sighting)
