@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from netfinger.cli import EXIT_MATCHED, EXIT_OK
 from netfinger.history.diff import diff_reports
 from netfinger.history.refs import REF_HELP, load_ref
 from netfinger.history.render import diff_view, to_text
+from netfinger.report.output import print_data
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     diff = diff_reports(old, new)
     if args.json:
         data = {"old": old_label, "new_report": new_label, **diff.to_dict()}
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
+        print_data(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
     else:
-        sys.stdout.write(to_text(diff_view(diff, old_label, new_label)))
+        print_data(to_text(diff_view(diff, old_label, new_label)))
     return EXIT_MATCHED if args.fail_on_change and not diff.empty else EXIT_OK

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from netfinger.cli import EXIT_OK
 from netfinger.history.render import sweeps_table, to_text
 from netfinger.history.store import list_sweeps
+from netfinger.report.output import print_data
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,9 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     rows = list_sweeps(args.db, args.limit)
     if args.json:
-        sys.stdout.write(
-            json.dumps({"sweeps": [r.to_dict() for r in rows]}, indent=2, ensure_ascii=True) + "\n"
-        )
+        print_data(json.dumps({"sweeps": [r.to_dict() for r in rows]}, indent=2, ensure_ascii=True) + "\n")
     else:
-        sys.stdout.write(to_text([sweeps_table(rows)]))
+        print_data(to_text([sweeps_table(rows)]))
     return EXIT_OK

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from netfinger.cli import EXIT_OK
+from netfinger.report.output import print_data
 from netfinger.report.schema import schema_text
 
 
@@ -15,5 +15,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    sys.stdout.write(schema_text() + "\n")
+    print_data(schema_text() + "\n")
     return EXIT_OK

@@ -79,10 +79,21 @@ def _stdout_options(why: bool) -> RenderOptions:
     return RenderOptions(why=why)
 
 
+def print_data(text: str) -> None:
+    """Write data to stdout; a reader that went away (``| head``) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def write_destination(dest: Destination, report: Report, why: bool) -> None:
     if dest.target == STDOUT:
-        sys.stdout.write(RENDERERS[dest.format].render(report, _stdout_options(why)))
-        sys.stdout.flush()
+        print_data(RENDERERS[dest.format].render(report, _stdout_options(why)))
         return
     text = RENDERERS[dest.format].render(report, RenderOptions(why=why))
     try:

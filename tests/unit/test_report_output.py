@@ -6,6 +6,8 @@ import argparse
 import csv
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -17,7 +19,7 @@ from netfinger.report import atomic
 from netfinger.report.atomic import atomic_write_text
 from netfinger.report.model import Report
 from netfinger.report.output import Destination, add_output_arguments, plan_outputs, write_outputs
-from netfinger.report.samples import axis_host, sample_report, sample_scan_info
+from netfinger.report.samples import axis_host, large_report, sample_report, sample_scan_info
 from netfinger.report.schema import report_schema
 
 
@@ -175,3 +177,19 @@ def test_report_command_rejects_bad_input(
 def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == EXIT_OK
     assert json.loads(capsys.readouterr().out) == report_schema()
+
+
+def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    saved = tmp_path / "big.json"
+    saved.write_text(json.dumps(large_report(300).to_dict()), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netfinger", "report", str(saved)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # like `| head -1`: read a line, then go away
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == EXIT_OK
+    assert "Traceback" not in err and "BrokenPipe" not in err
