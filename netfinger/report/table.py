@@ -135,7 +135,8 @@ class TableRenderer(Renderer):
             markup=False,
             file=io.StringIO(),
         )
-        parts: list[RenderableType] = [hosts_table(report), summary_panel(report)]
+        hosts: RenderableType = hosts_table(report) if report.hosts else Text("No hosts found.")
+        parts: list[RenderableType] = [hosts, summary_panel(report)]
         if options.why:
             parts.extend(evidence_table(h) for h in ordered_hosts(report))
         for part in parts:

@@ -59,3 +59,10 @@ def test_summary_counts_and_interrupted_warning() -> None:
 def test_no_line_exceeds_width(width: int) -> None:
     text = TableRenderer().render(sample_report(), RenderOptions(why=True, width=width))
     assert max(len(line) for line in text.splitlines()) <= width
+
+
+def test_empty_report_says_so() -> None:
+    report = Report(scan=sample_scan_info())
+    text = TableRenderer().render(report, RenderOptions(why=True))
+    assert text.startswith("No hosts found.")
+    assert "hosts 0   banned 0   vulnerable 0" in text
