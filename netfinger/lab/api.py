@@ -1,7 +1,9 @@
 """The lab as a Python API, for the CLI, tests and benchmarks.
 
-with running_lab("default", scale=250, name="bench") as lab:
-    subprocess.run(["ip", "netns", "exec", lab.scanner_ns, ...])
+Example::
+
+    with running_lab("default", scale=250, name="bench") as lab:
+        subprocess.run(["ip", "netns", "exec", lab.scanner_ns, ...])
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from netfinger.lab.state import (
 
 READY_TIMEOUT = 180.0
 EMULATOR_MODULE = "netfinger.lab.emulator"
+_children: dict[int, subprocess.Popen[bytes]] = {}  # emulators this process started, kept for reaping
 
 
 def up(  # noqa: PLR0917 - every option has a default; keywords are the norm
@@ -82,6 +85,7 @@ def _start_emulator(state_path: Path) -> int:
             start_new_session=True,
             cwd="/",
         )
+    _children[proc.pid] = proc
     return proc.pid
 
 
@@ -92,10 +96,9 @@ def _wait_ready(directory: Path, pid: int) -> None:
             return
         if (directory / ERROR_FILE).exists():
             raise NetfingerError(f"lab emulator failed: {(directory / ERROR_FILE).read_text()[:500]}")
-        with suppress(ChildProcessError):
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                raise NetfingerError(f"lab emulator exited (status {status}); see {directory / LOG_FILE}")
+        status = _reap(pid)
+        if status is not None:
+            raise NetfingerError(f"lab emulator exited (status {status}); see {directory / LOG_FILE}")
         time.sleep(0.05)
     raise NetfingerError(f"lab emulator not ready after {READY_TIMEOUT:.0f}s; see {directory / LOG_FILE}")
 
@@ -138,14 +141,28 @@ def _terminate(pids: list[int], grace: float = 3.0) -> None:
     deadline = time.monotonic() + grace
     while pids and time.monotonic() < deadline:
         for pid in list(pids):
-            with suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
+            _reap(pid)
             if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
                 pids.remove(pid)
         time.sleep(0.05)
     for pid in pids:
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+
+
+def _reap(pid: int) -> int | None:
+    """Collect the exit status of a child of ours (so it leaves no zombie); None while it runs."""
+    child = _children.get(pid)
+    if child is not None:
+        status = child.poll()
+        if status is not None:
+            del _children[pid]
+        return status
+    with suppress(ChildProcessError):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+    return None
 
 
 def _is_zombie(pid: int) -> bool:

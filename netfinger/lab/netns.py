@@ -98,9 +98,19 @@ def _batch(lines: Iterable[str], ns: str | None = None) -> subprocess.Popen[str]
     return proc
 
 
+def _errors(proc: subprocess.Popen[str]) -> str:
+    """Wait for an ``ip -batch`` and return what it said on stderr."""
+    err = ""
+    if proc.stderr is not None:
+        with proc.stderr:
+            err = proc.stderr.read()
+    proc.wait()
+    return err
+
+
 def _wait(proc: subprocess.Popen[str], what: str) -> None:
-    err = proc.stderr.read() if proc.stderr else ""
-    if proc.wait() != 0:
+    err = _errors(proc)
+    if proc.returncode != 0:
         raise NetfingerError(f"setting up {what} failed: {err.strip()[:500]}")
 
 
@@ -148,8 +158,8 @@ def delete(namespaces: Iterable[str]) -> None:
     lines = [f"netns del {ns}" for ns in namespaces if (NETNS_DIR / ns).exists()]
     if lines:
         proc = _batch(lines)
-        err = proc.stderr.read() if proc.stderr else ""
-        if proc.wait() != 0 and lab_namespaces_left(namespaces):
+        err = _errors(proc)
+        if proc.returncode != 0 and lab_namespaces_left(namespaces):
             raise NetfingerError(f"deleting lab namespaces failed: {err.strip()[:500]}")
 
 
