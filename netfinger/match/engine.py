@@ -1,0 +1,125 @@
+"""The signature-driven matcher: every rule against every observation, scored per maker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from netfinger.evidence import HostEvidence
+from netfinger.match import identity, regulation, vulns
+from netfinger.match import oui as oui_lookup
+from netfinger.match.brandrules import slug
+from netfinger.match.interface import EvidenceRef, Matcher, Verdict
+from netfinger.match.model import Rule, Signatures
+from netfinger.match.rules import RuleIndex
+from netfinger.match.scoring import Hit, OuiLookup, collect_hits, derived_observations, maker_scores, ranked
+
+MIN_MAKER_SCORE = 0.25
+OUI_FIELD = "mac.oui_org"
+CONFLICT_SCORE = 0.5
+
+
+class SignatureMatcher(Matcher):
+    """Classify hosts with a loaded :class:`Signatures` set."""
+
+    def __init__(self, signatures: Signatures, oui: OuiLookup | None = oui_lookup.organisation) -> None:
+        self.signatures = signatures
+        self.index = RuleIndex(signatures.rules)
+        self._oui = oui
+
+    def hits(self, host: HostEvidence) -> list[Hit]:
+        observations = [*host.observations, *derived_observations(host, self._oui)]
+        return collect_hits(observations, self.index)
+
+    def classify(self, host: HostEvidence) -> Verdict:
+        hits = self.hits(host)
+        scores = maker_scores(hits)
+        order = ranked(scores)
+        if not order or order[0][1] < MIN_MAKER_SCORE:
+            return Verdict(evidence=_refs(hits, None), notes=_weak_note(order))
+        maker, score = order[0]
+        return self._verdict(host, hits, maker, score, order)
+
+    def _verdict(
+        self, host: HostEvidence, hits: list[Hit], maker: str, score: float, order: list[tuple[str, float]]
+    ) -> Verdict:
+        sigs = self.signatures
+        notes: list[str] = []
+        found_fw = identity.pick_firmware(hits, maker)
+        firmware = found_fw[0] if found_fw else None
+        brand_hits = list(hits)
+        if firmware is not None and found_fw is not None:
+            brand_hits.extend(_oem_code_hits(sigs, maker, firmware.oem_code, found_fw[1]))
+        own = sigs.maker_brand.get(maker, maker)
+        brand = identity.pick_brand(identity.brand_scores(brand_hits, maker, sigs), own)
+        model = identity.pick_model(hits, maker)
+        supporting = [h for h in hits if h.rule.vendor == maker]
+        if supporting and all(h.field == OUI_FIELD for h in supporting):
+            notes.append(f"OUI only: the MAC's registrant points at {maker}; no protocol confirmed it")
+        notes.extend(
+            f"conflicting evidence: {other} scored {s:.2f}" for other, s in order[1:] if s >= CONFLICT_SCORE
+        )
+        fields = frozenset(o.field for o in host.observations) | frozenset(
+            f"{o.field}={o.value}" for o in host.observations
+        )
+        device = vulns.Device(maker, brand, model, firmware, fields)
+        findings, vuln_notes = vulns.decide(sigs.vulnerabilities, device)
+        banned_by = regulation.covering(sigs.regulations, maker)
+        return Verdict(
+            manufacturer=maker,
+            brand=brand,
+            model=model,
+            firmware=firmware.display if firmware else None,
+            device_type=identity.pick_device_type(hits, maker),
+            banned=bool(banned_by),
+            banned_by=banned_by,
+            confidence=round(score, 4),
+            vulnerabilities=tuple(findings),
+            evidence=_refs(brand_hits, maker),
+            notes=tuple(notes + vuln_notes),
+        )
+
+
+def _oem_code_hits(sigs: Signatures, maker: str, code: str | None, source: Hit) -> list[Hit]:
+    """Brand evidence from a Dahua firmware OEM code (e.g. 00AC = Amcrest), as synthetic hits."""
+    if not code:
+        return []
+    out: list[Hit] = []
+    for brand in sigs.brands:
+        if code in brand.oem_codes and any(m.maker == maker for m in brand.makers):
+            rule = _oem_rule(brand.name, maker, code)
+            out.append(Hit(rule, source.field, source.value, source.extracted))
+    return out
+
+
+def _oem_rule(brand: str, maker: str, code: str) -> Rule:
+    return Rule(
+        id=f"brand.{slug(brand)}.oem-code",
+        field="firmware.oem_code",
+        match="equals",
+        vendor=maker,
+        certainty=0.75,
+        values=(code,),
+        brand=brand,
+        note=f"firmware OEM code {code}",
+        origin="brands.yaml",
+    )
+
+
+def _refs(hits: Sequence[Hit], maker: str | None) -> tuple[EvidenceRef, ...]:
+    """Rules that fired: those for the chosen maker first (strongest first), then the rest."""
+    seen: set[tuple[str, str, str]] = set()
+    ordered = sorted(hits, key=lambda h: (h.rule.vendor != maker, -h.rule.certainty, h.rule.id))
+    out: list[EvidenceRef] = []
+    for hit in ordered:
+        key = (hit.rule.id, hit.field, hit.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(EvidenceRef(hit.rule.id, hit.field, hit.value))
+    return tuple(out)
+
+
+def _weak_note(order: list[tuple[str, float]]) -> tuple[str, ...]:
+    if not order:
+        return ()
+    maker, score = order[0]
+    return (f"weak evidence for {maker} ({score:.2f}), below the naming threshold",)

@@ -1,0 +1,84 @@
+"""Pick model, firmware, brand and device type for the chosen maker from the hits that support it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from netfinger.match import firmware as fw
+from netfinger.match.model import ANY_VENDOR, Signatures
+from netfinger.match.scoring import Hit, combine
+
+WHITE_LABEL = "(white label)"
+
+
+def supports(hit: Hit, maker: str) -> bool:
+    return hit.rule.vendor in (maker, ANY_VENDOR)
+
+
+def _vote(pairs: Iterable[tuple[str, float]]) -> str | None:
+    """The value with the highest combined weight; ties go to the strongest single source."""
+    weights: dict[str, list[float]] = {}
+    for value, weight in pairs:
+        weights.setdefault(value, []).append(weight)
+    if not weights:
+        return None
+    return max(weights, key=lambda v: (combine(weights[v]), max(weights[v])))
+
+
+def pick_model(hits: Sequence[Hit], maker: str) -> str | None:
+    return _vote((m, h.rule.certainty) for h in hits if supports(h, maker) and (m := h.get("model")))
+
+
+def pick_serial(hits: Sequence[Hit], maker: str) -> str | None:
+    return _vote((s, h.rule.certainty) for h in hits if supports(h, maker) and (s := h.get("serial")))
+
+
+def pick_firmware(hits: Sequence[Hit], maker: str) -> tuple[fw.Firmware, Hit] | None:
+    """The firmware from the most certain source; an ISAPI-style split build date is joined to it."""
+    builds = [b for h in hits if supports(h, maker) and (b := h.get("firmware_build"))]
+    best: tuple[float, int, fw.Firmware, Hit] | None = None
+    for hit in hits:
+        raw = hit.get("firmware")
+        if not raw or not supports(hit, maker):
+            continue
+        parsed = fw.parse(raw, maker)
+        if parsed.family == fw.HIK and parsed.build is None and builds:
+            parsed = fw.parse(raw, maker, builds[0])
+        rank = (hit.rule.certainty, int(parsed.build is not None))
+        if best is None or rank > best[:2]:
+            best = (*rank, parsed, hit)
+    return (best[2], best[3]) if best else None
+
+
+def pick_device_type(hits: Sequence[Hit], maker: str) -> str | None:
+    best: tuple[float, str] | None = None
+    for hit in hits:
+        kind = hit.rule.device_type or hit.get("device_type")
+        if kind and supports(hit, maker) and (best is None or hit.rule.certainty > best[0]):
+            best = (hit.rule.certainty, kind)
+    return best[1] if best else None
+
+
+def brand_scores(hits: Sequence[Hit], maker: str, sigs: Signatures) -> dict[str, float]:
+    """Combined certainty per brand label tied to ``maker`` (white-label firmware as a pseudo brand)."""
+    allowed = {b.name for b in sigs.brands if any(m.maker == maker for m in b.makers)}
+    allowed.add(sigs.maker_brand.get(maker, maker))
+    per: dict[str, list[float]] = {}
+    for hit in hits:
+        if hit.rule.vendor != maker:
+            continue
+        label = WHITE_LABEL if hit.rule.white_label else hit.rule.brand or hit.get("brand")
+        if label and (label in allowed or label == WHITE_LABEL):
+            per.setdefault(label, []).append(hit.rule.certainty)
+    return {label: combine(v) for label, v in per.items()}
+
+
+def pick_brand(scores: dict[str, float], own: str) -> str | None:
+    """The label on the box: an OEM/sub-brand beats white label, which beats the maker's own name."""
+    oem = {b: s for b, s in scores.items() if b not in (own, WHITE_LABEL)}
+    if oem:
+        return max(oem, key=lambda b: (oem[b], b))
+    white = scores.get(WHITE_LABEL)
+    if white is not None and white >= scores.get(own, 0.0):
+        return None
+    return own if own in scores else None

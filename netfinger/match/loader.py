@@ -1,0 +1,144 @@
+"""Find, read and schema-check the signature files, and build :class:`~netfinger.match.model.Signatures`.
+
+The data lives in ``netfinger/signatures_data/`` (shipped inside the package; ``signatures/`` at the
+repository root is a symlink to it). ``NETFINGER_SIGNATURES`` may point at another copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from netfinger.errors import NetfingerError
+from netfinger.match.brandrules import generate_rules
+from netfinger.match.build import build_brand, build_regulation, build_rules, build_vulnerability
+from netfinger.match.model import Signatures, Vocabulary
+
+ENV_VAR = "NETFINGER_SIGNATURES"
+SINGLE_FILES = ("vocabulary", "brands", "vulnerabilities", "regulations")
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so the JSON Schema sees what the file says."""
+
+
+_PlainLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class SignatureError(NetfingerError):
+    """The signature data is missing or invalid; the message names the file and the problem."""
+
+
+def signatures_dir() -> Path:
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "signatures_data"
+
+
+@dataclass
+class Documents:
+    """The raw YAML documents, by file name relative to the signatures directory."""
+
+    root: Path
+    docs: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""
+
+    @property
+    def rule_files(self) -> list[str]:
+        return sorted(name for name in self.docs if name.startswith("rules/"))
+
+
+def read_documents(root: Path | None = None) -> Documents:
+    base = root or signatures_dir()
+    if not (base / "vocabulary.yaml").is_file():
+        raise SignatureError(f"no signatures at {base} (set {ENV_VAR} or reinstall netfinger)")
+    paths = [base / f"{name}.yaml" for name in SINGLE_FILES] + sorted((base / "rules").glob("*.yaml"))
+    sha = hashlib.sha256()
+    out = Documents(base)
+    for path in paths:
+        rel = path.relative_to(base).as_posix()
+        try:
+            data = path.read_bytes()
+            out.docs[rel] = yaml.load(data, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
+        except (OSError, yaml.YAMLError) as exc:
+            raise SignatureError(f"{rel}: cannot read: {exc}") from exc
+        sha.update(rel.encode() + b"\0" + data)
+    out.digest = sha.hexdigest()[:12]
+    return out
+
+
+def _schema(root: Path, kind: str) -> dict[str, Any]:
+    path = root / "schema" / f"{kind}.schema.json"
+    try:
+        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SignatureError(f"schema/{kind}.schema.json: cannot read: {exc}") from exc
+    return loaded
+
+
+def schema_problems(documents: Documents) -> list[str]:
+    """Every schema violation, as ``file: path: message`` lines (empty when all files are valid)."""
+    problems: list[str] = []
+    for rel, doc in documents.docs.items():
+        kind = "rules" if rel.startswith("rules/") else rel.removesuffix(".yaml")
+        validator = jsonschema.Draft202012Validator(
+            _schema(documents.root, kind), format_checker=jsonschema.FormatChecker()
+        )
+        for error in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path)):
+            where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+            problems.append(f"{rel}: {where}: {error.message}")
+    return problems
+
+
+def build_vocabulary(doc: dict[str, Any], brand_names: list[str]) -> tuple[Vocabulary, dict[str, str]]:
+    maker_brand = {str(k): str(v["brand"]) for k, v in doc["makers"].items()}
+    vocab = Vocabulary(
+        makers=frozenset(maker_brand),
+        brands=frozenset([*maker_brand.values(), *doc["brands"], *brand_names]),
+        device_types=frozenset(doc["device_types"]),
+        relations=frozenset(doc["relations"]),
+    )
+    return vocab, maker_brand
+
+
+def build_signatures(documents: Documents) -> Signatures:
+    """Build the typed signature set; raise :class:`SignatureError` if any file breaks its schema."""
+    problems = schema_problems(documents)
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        raise SignatureError(f"invalid signatures ({len(problems)} problems):\n  {shown}")
+    docs = documents.docs
+    brands = tuple(build_brand(b) for b in docs["brands.yaml"]["brands"])
+    vocab_doc = docs["vocabulary.yaml"]
+    vocabulary, maker_brand = build_vocabulary(vocab_doc, [b.name for b in brands])
+    name_fields = tuple(vocab_doc["name_fields"])
+    model_fields = tuple(vocab_doc["model_fields"])
+    rules = [rule for rel in documents.rule_files
+             for raw in docs[rel]["rules"] for rule in build_rules(raw, rel)]
+    rules.extend(generate_rules(brands, name_fields, model_fields))
+    return Signatures(
+        version=f"sha256:{documents.digest}",
+        vocabulary=vocabulary,
+        rules=tuple(rules),
+        brands=brands,
+        vulnerabilities=tuple(map(build_vulnerability, docs["vulnerabilities.yaml"]["vulnerabilities"])),
+        regulations=tuple(build_regulation(r) for r in docs["regulations.yaml"]["regulations"]),
+        name_fields=name_fields,
+        model_fields=model_fields,
+        maker_brand=maker_brand,
+    )
+
+
+def load_signatures(root: Path | None = None) -> Signatures:
+    return build_signatures(read_documents(root))
