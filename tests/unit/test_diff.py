@@ -6,6 +6,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from netfinger.cli import EXIT_MATCHED, EXIT_OK, EXIT_USAGE, main
@@ -15,6 +16,7 @@ from netfinger.history.store import record_sweep
 from netfinger.match.interface import VulnFinding
 from netfinger.report.model import HostReport, Report
 from netfinger.report.samples import axis_host, dahua_host, hikvision_host, sample_scan_info
+from netfinger.report.schema import report_schema
 
 
 def _with(host: HostReport, ip: str | None = None, mac: str | None = "keep", **verdict: object) -> HostReport:
@@ -148,10 +150,16 @@ def test_diff_command_with_history_aliases(history: Path, capsys: pytest.Capture
     assert "IP changed: 192.168.50.21 ->" in " ".join(table.split())
 
 
+def _save(path: Path, report: Report) -> Path:
+    data = report.to_dict()
+    jsonschema.validate(data, report_schema())
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
 def test_diff_command_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    old, new = tmp_path / "old.json", tmp_path / "new.json"
-    old.write_text(json.dumps(_report(axis_host()).to_dict()), encoding="utf-8")
-    new.write_text(json.dumps(_report(axis_host(), hikvision_host()).to_dict()), encoding="utf-8")
+    old = _save(tmp_path / "old.json", _report(axis_host()))
+    new = _save(tmp_path / "new.json", _report(axis_host(), hikvision_host()))
     assert main(["diff", str(old), str(new)]) == EXIT_OK
     out = capsys.readouterr().out
     assert "New (1)" in out and "DS-2CD2142FWD-I" in out

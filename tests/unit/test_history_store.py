@@ -112,7 +112,9 @@ def test_load_ref_file_or_history(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="add --db"):
         load_ref("last", None)
     saved = tmp_path / "r.json"
-    saved.write_text(json.dumps(sample_report().to_dict()), encoding="utf-8")
+    data = sample_report().to_dict()
+    jsonschema.validate(data, report_schema())
+    saved.write_text(json.dumps(data), encoding="utf-8")
     assert load_ref(str(saved), None)[1] == str(saved)
 
 
@@ -157,5 +159,6 @@ def test_scan_style_outputs_record_history(tmp_path: Path) -> None:
     add_output_arguments(parser)
     args = parser.parse_args(["--history", str(db), "--json", str(json_path), "--quiet"])
     assert write_outputs(args, sample_report()) == EXIT_OK
+    jsonschema.validate(json.loads(json_path.read_text(encoding="utf-8")), report_schema())
     assert len(list_sweeps(db)) == 1
     assert load_sweep(db, sweep_ids(db)[0]).to_dict() == json.loads(json_path.read_text(encoding="utf-8"))

@@ -144,7 +144,8 @@ def test_unwritable_destination_is_a_runtime_failure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = tmp_path / "r.json"
-    report.write_text(json.dumps(sample_report().to_dict()), encoding="utf-8")
+    write_outputs(_args("--json", str(report), "--quiet"), sample_report())
+    _valid_report_file(report)
     code = main(["report", str(report), "--format", "csv", "-o", str(tmp_path / "missing" / "r.csv")])
     assert code == EXIT_FAILURE
     assert "cannot write csv report" in capsys.readouterr().err
@@ -181,7 +182,9 @@ def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) ->
 
 def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     saved = tmp_path / "big.json"
-    saved.write_text(json.dumps(large_report(300).to_dict()), encoding="utf-8")
+    data = large_report(300).to_dict()
+    jsonschema.validate(data, report_schema())
+    saved.write_text(json.dumps(data), encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "netfinger", "report", str(saved)],
         stdout=subprocess.PIPE,
