@@ -12,6 +12,7 @@ from rich.text import Text
 from netfinger.history.diff import Change, DeviceEntry, ReportDiff
 from netfinger.history.store import SweepRow
 from netfinger.report.inert import visible
+from netfinger.report.table import inert_lines
 
 _KIND_WORDS = {
     "ip_changed": "IP changed",
@@ -82,7 +83,7 @@ def _entries_table(title: str, entries: list[DeviceEntry], with_changes: bool) -
         cells = [_t(e.host.evidence.ip), _t(e.host.evidence.mac), _t(v.manufacturer), _t(v.brand),
                  _t(v.model), _t(v.firmware)]  # fmt: skip
         if with_changes:
-            cells.append(_t("\n".join(describe_change(c) for c in e.changes)))
+            cells.append(inert_lines([describe_change(c) for c in e.changes]))
         table.add_row(*cells)
     return table
 

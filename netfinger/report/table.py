@@ -41,6 +41,11 @@ def _t(value: object, style: str = "") -> Text:
     return Text(visible(value), style=style)
 
 
+def inert_lines(values: list[str]) -> Text:
+    """One inert line per value (each made visible on its own, joined by real line breaks)."""
+    return Text("\n").join(_t(v) for v in values) if values else _t("-")
+
+
 def hosts_table(report: Report) -> Table:
     table = Table(title="Hosts", box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
     for name, ratio in _COLUMNS:
@@ -57,7 +62,7 @@ def hosts_table(report: Report) -> Table:
             _t(text_or_dash(v.model)),
             _t(text_or_dash(v.firmware)),
             _t("yes" if v.banned else "no"),
-            _t("\n".join(vuln_label(host)) or "-"),
+            inert_lines(vuln_label(host)),
             _t(confidence_cell(host)),
             style=_ROW_STYLES[host_rank(host)],
         )

@@ -12,6 +12,7 @@ import pytest
 from netfinger.cli import EXIT_MATCHED, EXIT_OK, EXIT_USAGE, main
 from netfinger.history.diff import diff_reports, host_changes
 from netfinger.history.identity import identity_keys
+from netfinger.history.render import diff_view, to_text
 from netfinger.history.store import record_sweep
 from netfinger.match.interface import VulnFinding
 from netfinger.report.model import HostReport, Report
@@ -148,6 +149,7 @@ def test_diff_command_with_history_aliases(history: Path, capsys: pytest.Capture
     table = capsys.readouterr().out
     assert "Gone (1)" in table and "New (1)" in table and "Changed (1)" in table
     assert "IP changed: 192.168.50.21 ->" in " ".join(table.split())
+    assert "\\n" not in table
 
 
 def _save(path: Path, report: Report) -> Path:
@@ -170,3 +172,12 @@ def test_diff_command_errors(history: Path, capsys: pytest.CaptureFixture[str]) 
     assert "last~5 does not exist" in capsys.readouterr().err
     assert main(["diff", "last~1", "last"]) == EXIT_USAGE
     assert "--db" in capsys.readouterr().err
+
+
+def test_diff_view_puts_each_change_on_its_own_line() -> None:
+    old = hikvision_host()
+    new = _with(old, firmware="V5.5.0", vulnerabilities=())
+    text = to_text(diff_view(diff_reports(_report(old), _report(new)), "a", "b"))
+    assert "\\n" not in text
+    assert "vulnerability fixed: CVE-2017-7921" in text
+    assert [line for line in text.splitlines() if "firmware changed" in line][0].count("fixed") == 0

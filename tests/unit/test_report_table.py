@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from rich.console import Console
 
+from netfinger.match.interface import VulnFinding
 from netfinger.report.interface import RenderOptions
-from netfinger.report.model import Report
-from netfinger.report.samples import hostile_host, sample_report, sample_scan_info
+from netfinger.report.model import HostReport, Report
+from netfinger.report.samples import hikvision_host, hostile_host, sample_report, sample_scan_info
 from netfinger.report.table import TableRenderer, hosts_table
 
 
@@ -66,3 +69,13 @@ def test_empty_report_says_so() -> None:
     text = TableRenderer().render(report, RenderOptions(why=True))
     assert text.startswith("No hosts found.")
     assert "hosts 0   banned 0   vulnerable 0" in text
+
+
+def test_several_vulnerabilities_go_on_separate_lines() -> None:
+    host = hikvision_host()
+    more = (*host.verdict.vulnerabilities, VulnFinding(id="CVE-2021-36260", kev=True))
+    host = HostReport(evidence=host.evidence, verdict=dataclasses.replace(host.verdict, vulnerabilities=more))
+    text = TableRenderer().render(Report(scan=sample_scan_info(), hosts=[host]), RenderOptions(width=160))
+    assert "\\n" not in text  # real line breaks, not escaped ones
+    rows = [line for line in text.splitlines() if "CVE-" in line]
+    assert len(rows) == 2 and "CVE-2017-7921" in rows[0] and "CVE-2021-36260 [KEV]" in rows[1]
