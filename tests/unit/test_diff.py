@@ -180,4 +180,4 @@ def test_diff_view_puts_each_change_on_its_own_line() -> None:
     text = to_text(diff_view(diff_reports(_report(old), _report(new)), "a", "b"))
     assert "\\n" not in text
     assert "vulnerability fixed: CVE-2017-7921" in text
-    assert [line for line in text.splitlines() if "firmware changed" in line][0].count("fixed") == 0
+    assert next(line for line in text.splitlines() if "firmware changed" in line).count("fixed") == 0
