@@ -177,7 +177,9 @@ def test_diff_command_errors(history: Path, capsys: pytest.CaptureFixture[str]) 
 def test_diff_view_puts_each_change_on_its_own_line() -> None:
     old = hikvision_host()
     new = _with(old, firmware="V5.5.0", vulnerabilities=())
-    text = to_text(diff_view(diff_reports(_report(old), _report(new)), "a", "b"))
+    text = to_text(diff_view(diff_reports(_report(old), _report(new)), "a", "b"), width=240)
     assert "\\n" not in text
-    assert "vulnerability fixed: CVE-2017-7921" in text
-    assert next(line for line in text.splitlines() if "firmware changed" in line).count("fixed") == 0
+    flat = " ".join(text.split())
+    assert "firmware changed: V5.4.0 build 160401 -> V5.5.0 vulnerability fixed: CVE-2017-7921" in flat
+    fixed_line = next(line for line in text.splitlines() if "vulnerability fixed" in line)
+    assert "firmware changed" not in fixed_line  # a line of its own, not run on after the firmware change
