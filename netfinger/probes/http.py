@@ -27,7 +27,7 @@ class HttpProbe(Probe):
         host = ip if port in (80, 443) else f"{ip}:{port}"
         await ctx.pace()
         return await request(ip, port, http.build_request(method, host, path, body, content_type),
-                             ctx.io_timeout, tls=port in TLS_PORTS, done=http.is_complete)
+                             ctx.io_timeout, tls=port in TLS_PORTS, done=http_done)
 
     async def _port(self, ctx: ScanContext, ip: str, port: int) -> int:
         scheme = "https" if port in TLS_PORTS else "http"
@@ -38,10 +38,13 @@ class HttpProbe(Probe):
         resp = http.parse_response(root.data)
         obs: list[Observation] = []
         raws = [RawReply.capture("http", f"{base}/", root.data)]
-        if resp.valid:
-            obs += landing_page(resp, port, f"{base}/")
         if root.peercert:
             obs += tls_observations(root.peercert, port, base)
+        if not resp.valid:  # not HTTP on this port: no point asking for identification pages
+            opened = Observation("tcp.open", str(port), port, f"tcp/{port}")
+            ctx.emit(Sighting(ip=ip, observations=(*obs, opened), protocol="http" if obs else "tcp"))
+            return 0
+        obs += landing_page(resp, port, f"{base}/")
         requests = identification_requests()
         results = await asyncio.gather(*(self._get(ctx, ip, port, req) for req in requests))
         for (_, path, _, _), result in zip(requests, results, strict=True):
@@ -51,8 +54,6 @@ class HttpProbe(Probe):
             obs += identification(path, sub, port, f"{base}{path}")
             if sub.status == 200 and path != http_ident.FAVICON:
                 raws.append(RawReply.capture("http", bounded(f"{base}{path}", 256), result.data))
-        if not obs:
-            obs.append(Observation("tcp.open", str(port), port, f"tcp/{port}"))
         ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), protocol="http"))
         return 1
 
@@ -70,6 +71,11 @@ class HttpProbe(Probe):
         started = time.monotonic()
         count, _ = await for_each_host(ctx, lambda ip: self._host(ctx, ip))
         return Completed(self.name, count, time.monotonic() - started)
+
+
+def http_done(data: bytes) -> bool:
+    """Stop reading at the end of the response, or as soon as the bytes are plainly not HTTP."""
+    return (len(data) >= 5 and not data.startswith(b"HTTP/")) or http.is_complete(data)
 
 
 def identification_requests() -> list[tuple[str, str, bytes, str]]:

@@ -22,22 +22,18 @@ class TcpProbe(Probe):
     phase: ClassVar[str] = "unicast"
 
     async def _port(self, ctx: ScanContext, ip: str, port: int) -> list[Found]:
+        """Connect and wait briefly for a banner; the silent SDK port gets a short nudge right away."""
         await ctx.pace()
         wait = min(BANNER_WAIT, ctx.io_timeout)
-        result = await request(ip, port, b"", ctx.io_timeout, limit=tcp.MAX_BANNER, read_time=wait)
+        payload = tcp.SDK_NUDGE if port == SDK_PORT else b""
+        result = await request(ip, port, payload, ctx.io_timeout, limit=tcp.MAX_BANNER, read_time=wait)
         if not result.connected:
             return []
-        source = f"tcp/{port}"
-        out: list[Found] = [(Observation("tcp.open", str(port), port, source), None)]
-        data = result.data
-        if not data and port == SDK_PORT:
-            nudged = await request(ip, port, tcp.SDK_NUDGE, ctx.io_timeout, limit=tcp.MAX_BANNER,
-                                   read_time=wait)
-            data = nudged.data
-            source = f"tcp/{port} after {len(tcp.SDK_NUDGE)}-byte nudge"
-        if data:
-            out.append((Observation("tcp.banner", tcp.render_banner(data), port, source),
-                        RawReply.capture("tcp", f"{ip}:{port}", data)))
+        source = f"tcp/{port}" + (f" after {len(payload)}-byte nudge" if payload else "")
+        out: list[Found] = [(Observation("tcp.open", str(port), port, f"tcp/{port}"), None)]
+        if result.data:
+            out.append((Observation("tcp.banner", tcp.render_banner(result.data), port, source),
+                        RawReply.capture("tcp", f"{ip}:{port}", result.data)))
         return out
 
     async def _host(self, ctx: ScanContext, ip: str) -> int:

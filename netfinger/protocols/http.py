@@ -112,10 +112,13 @@ def is_complete(data: bytes) -> bool:
     split = head_end(data)
     if split < 0:
         return False
-    resp = parse_response(data[:split])
+    is_rtsp = data.startswith(b"RTSP/")
+    resp = parse_response(data[:split], "RTSP" if is_rtsp else "HTTP")
     length = resp.header("Content-Length")
     if length.isdigit():
         return len(data) - split >= int(length)
+    if is_rtsp:
+        return True  # an RTSP response without Content-Length has no body
     if "chunked" in resp.header("Transfer-Encoding").lower():
         return data.endswith(b"0\r\n\r\n")
     return resp.status in (204, 304) or 100 <= resp.status < 200

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import math
 import os
+import sys
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
@@ -18,7 +19,8 @@ from netfinger.scan.config import ScanConfig
 from netfinger.scan.iface import choose_interface, list_interfaces
 from netfinger.scan.progress import NullProgress, ProgressSink
 from netfinger.scan.ratelimit import TokenBucket
-from netfinger.scan.report import build_report, utc_now
+from netfinger.scan.macinfo import oui_org
+from netfinger.scan.report import build_report, load_matcher, utc_now
 from netfinger.scan.store import EvidenceStore
 from netfinger.scan.targets import address_count, parse_targets
 
@@ -134,6 +136,12 @@ async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
                 sink.hosts(len(state.ctx.live_hosts))
 
     state.ctx.emit = emit
+    # Parse signatures and the OUI registry in threads while the probes wait for answers; a short
+    # GIL switch interval keeps the event loop responsive while those threads hold the interpreter.
+    previous_switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous_switch, 0.0005))
+    matcher_load = asyncio.create_task(asyncio.to_thread(load_matcher))
+    warm = asyncio.create_task(asyncio.to_thread(oui_org, "00:00:00:00:00:00"))
     probes = [PROBES[name]() for name in dict.fromkeys(config.probes)]
     discovery_limit, unicast_limit = _limits(config, address_count(networks))
     try:
@@ -142,9 +150,12 @@ async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
         await _run_phase(state, "unicast", [p for p in probes if p.phase != "discovery"], unicast_limit, stop)
     finally:
         sink.close()
+    await warm
+    matcher = await matcher_load
+    sys.setswitchinterval(previous_switch)
     for proto, count in store.outside_by_protocol.items():
         if proto in state.outcomes:
             state.outcomes[proto] += f"; {count} replies from outside the targets ignored"
     return build_report(config, state.store, state.outcomes, networks=networks, started=started,
-                        interrupted=state.interrupted)
+                        interrupted=state.interrupted, matcher=matcher)
 

@@ -30,17 +30,23 @@ def classify(matcher: Matcher, host: HostEvidence) -> Verdict:
         return Verdict(notes=(f"matcher failed: {type(exc).__name__}",))
 
 
-def build_report(config: ScanConfig, store: EvidenceStore, outcomes: dict[str, str], *,
-                 networks: tuple[IPv4Network, ...], started: str, interrupted: bool) -> Report:
+def load_matcher() -> tuple[Matcher | None, str]:
+    """The matcher and the signatures' version (slow: signatures are parsed), never raising."""
     try:
         sig_version = signatures_version()
     except Exception:  # a broken signature set still yields a report, marked as such
         sig_version = "unavailable"
     try:
-        matcher: Matcher | None = default_matcher()
+        return default_matcher(), sig_version
     except Exception:
         log.warning("the matcher could not be loaded; hosts are reported without verdicts", exc_info=True)
-        matcher = None
+        return None, sig_version
+
+
+def build_report(config: ScanConfig, store: EvidenceStore, outcomes: dict[str, str], *,
+                 networks: tuple[IPv4Network, ...], started: str, interrupted: bool,
+                 matcher: tuple[Matcher | None, str] | None = None) -> Report:
+    matcher_, sig_version = matcher if matcher is not None else load_matcher()
     info = ScanInfo(
         start=started,
         end=utc_now(),
@@ -53,7 +59,7 @@ def build_report(config: ScanConfig, store: EvidenceStore, outcomes: dict[str, s
         interrupted=interrupted,
     )
     hosts = [
-        HostReport(evidence=h, verdict=classify(matcher, h) if matcher else Verdict())
+        HostReport(evidence=h, verdict=classify(matcher_, h) if matcher_ else Verdict())
         for h in store.hosts()
     ]
     return Report(scan=info, hosts=hosts)

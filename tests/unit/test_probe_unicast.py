@@ -16,6 +16,7 @@ from netfinger.probes import ssdp as ssdp_probe
 from netfinger.probes import tcp as tcp_probe
 from netfinger.probes.tcpio import TcpResult
 from netfinger.protocols import ssdp
+from netfinger.protocols import tcp as tcp_proto
 
 CONTACTED: list[tuple[str, int, bytes]] = []
 
@@ -84,7 +85,7 @@ def test_tcp_probe_nudges_the_sdk_port(monkeypatch: pytest.MonkeyPatch) -> None:
     async def fake(host: str, port: int, payload: bytes, seconds: float, **_: Any) -> TcpResult:
         CONTACTED.append((host, port, payload))
         if port == 8000:
-            return TcpResult(True, frame if payload else b"")
+            return TcpResult(True, frame if payload == tcp_proto.SDK_NUDGE else b"")
         if port == 37777:
             return TcpResult(True, b"")
         return TcpResult(False, error="ConnectionRefusedError")
@@ -95,6 +96,7 @@ def test_tcp_probe_nudges_the_sdk_port(monkeypatch: pytest.MonkeyPatch) -> None:
     got = fields(seen)
     assert {("tcp.open", "8000"), ("tcp.open", "37777"), ("tcp.banner", frame.hex())} <= got
     assert not any(f == "tcp.open" and v == "34567" for f, v in got)
+    assert [p for _, port, p in CONTACTED if port == 37777] == [b""]  # other ports: connect and listen only
 
 
 def test_onvif_probe_uses_only_the_hosts_own_xaddr(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,88 @@
+"""End to end: ``netfinger scan`` from the scanner namespace of the default lab site.
+
+Every device must be found with its MAC, and every protocol its profile answers must show in its
+evidence. All traffic stays inside the lab's namespaces (root only; skipped otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netfinger.lab.state import LabState
+
+pytestmark = pytest.mark.lab
+
+NETFINGER = Path(sys.executable).parent / "netfinger"
+LISTEN_WINDOW = 2.0
+
+
+@pytest.fixture(scope="module")
+def scanned(default_lab: LabState, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], float]:
+    if not default_lab.devices:
+        pytest.skip("the default site has no devices yet")
+    out = tmp_path_factory.mktemp("scan") / "report.json"
+    cmd = [
+        "ip",
+        "netns",
+        "exec",
+        default_lab.scanner_ns,
+        str(NETFINGER),
+        "scan",
+        "--quiet",
+        "--timeout",
+        str(LISTEN_WINDOW),
+        "--json",
+        str(out),
+        default_lab.subnet,
+    ]
+    started = time.monotonic()
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    return json.loads(out.read_text(encoding="utf-8")), took
+
+
+def test_every_device_found_with_its_mac(
+    default_lab: LabState, scanned: tuple[dict[str, Any], float]
+) -> None:
+    report, _ = scanned
+    by_ip = {h["ip"]: h for h in report["hosts"]}
+    missing = [d.name for d in default_lab.devices if d.ip not in by_ip]
+    assert missing == []
+    wrong_mac = [(d.name, by_ip[d.ip]["mac"]) for d in default_lab.devices if by_ip[d.ip]["mac"] != d.mac]
+    assert wrong_mac == []
+    assert not any(h["ip"] == default_lab.scanner_ip for h in report["hosts"])
+
+
+def test_every_answered_protocol_shows_in_evidence(
+    default_lab: LabState, scanned: tuple[dict[str, Any], float]
+) -> None:
+    report, _ = scanned
+    by_ip = {h["ip"]: h for h in report["hosts"]}
+    gaps = {}
+    for device in default_lab.devices:
+        host = by_ip.get(device.ip, {"protocols": [], "observations": []})
+        prefixes = {o["field"].split(".", 1)[0] for o in host["observations"]}
+        lacking = [p for p in device.protocols if p not in host["protocols"] or not _has_fields(p, prefixes)]
+        if lacking:
+            gaps[device.name] = lacking
+    assert gaps == {}
+
+
+def _has_fields(protocol: str, prefixes: set[str]) -> bool:
+    expected = {"ssdp": {"ssdp", "upnp"}, "http": {"http", "tls"}, "tcp": {"tcp"}}.get(protocol, {protocol})
+    return bool(expected & prefixes)
+
+
+def test_scan_is_one_listen_window_plus_unicast(scanned: tuple[dict[str, Any], float]) -> None:
+    report, took = scanned
+    assert not report["scan"]["interrupted"]
+    assert all(v.startswith("completed") for v in report["scan"]["probes"].values()), report["scan"]["probes"]
+    assert took < LISTEN_WINDOW * 1.5 + 4.0  # process start-up, listen window, unicast answers
