@@ -17,9 +17,9 @@ from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, S
 from netfinger.report.model import Report
 from netfinger.scan.config import ScanConfig
 from netfinger.scan.iface import choose_interface, list_interfaces
+from netfinger.scan.macinfo import oui_org
 from netfinger.scan.progress import NullProgress, ProgressSink
 from netfinger.scan.ratelimit import TokenBucket
-from netfinger.scan.macinfo import oui_org
 from netfinger.scan.report import build_report, load_matcher, utc_now
 from netfinger.scan.store import EvidenceStore
 from netfinger.scan.targets import address_count, parse_targets
