@@ -9,6 +9,7 @@ Profile section::
         DeviceType: "{model}"
         SerialNo: "{serial}"
         IPv4Address: {IPAddress: "{ip}", SubnetMask: "{netmask}", DefaultGateway: "{gateway}"}
+      discovery: true                  # answer DHIP on 37810 (false: an old unit that only has 5050)
       legacy_5050: false               # also answer the 0xa3 broadcast search on UDP 5050
       legacy: {device_type: "IPC", model: "{model}", http_port: 80, tcp_port: 37777,
                text: [[Name, "{serial}"], [Device, "{model}"], [SerialNo, "{serial}"]]}
@@ -29,7 +30,7 @@ from netfinger.lab.wire import dhip
 GROUP = "239.255.255.251"
 PORT = 37810
 LEGACY_PORT = 5050
-KEYS = {"kit", "style", "device_info", "legacy_5050", "legacy"}
+KEYS = {"kit", "style", "device_info", "discovery", "legacy_5050", "legacy"}
 LEGACY_KEYS = {"device_type", "model", "http_port", "tcp_port", "text"}
 
 
@@ -66,9 +67,12 @@ class DhipResponder(Responder):
         schema.only_keys(sec, KEYS, where)
         if sec.get("style", "compact") not in ("spaced", "compact"):
             raise ProfileError(f"{where}.style: spaced or compact")
-        info = schema.mapping(sec.get("device_info"), f"{where}.device_info")
+        info = schema.mapping(sec.get("device_info", {}), f"{where}.device_info")
+        if sec.get("discovery", True) and not info:
+            raise ProfileError(f"{where}.device_info: required unless discovery is false")
         _check_tree(info, f"{where}.device_info")
         schema.opt_bool(sec, "legacy_5050", where)
+        schema.opt_bool(sec, "discovery", where)
         if sec.get("legacy_5050"):
             legacy = schema.mapping(sec.get("legacy"), f"{where}.legacy")
             schema.only_keys(legacy, LEGACY_KEYS, f"{where}.legacy")
@@ -77,8 +81,9 @@ class DhipResponder(Responder):
             schema.pairs(legacy.get("text"), f"{where}.legacy.text")
 
     def udp_endpoints(self, device: Device) -> list[UdpEndpoint]:
-        out = [UdpEndpoint(port=PORT, groups=(GROUP,))]
-        if section(device).get("legacy_5050"):
+        sec = section(device)
+        out = [UdpEndpoint(port=PORT, groups=(GROUP,))] if sec.get("discovery", True) else []
+        if sec.get("legacy_5050"):
             out.append(UdpEndpoint(port=LEGACY_PORT))
         return out
 
@@ -88,7 +93,7 @@ class DhipResponder(Responder):
             if not sec.get("legacy_5050") or not dhip.parse_legacy_request(data):
                 return []
             return [Datagram(self.legacy_reply(device, sec), peer)]
-        search = dhip.parse_search(data)
+        search = dhip.parse_search(data) if sec.get("discovery", True) else None
         if search is None or (search.mac and search.mac != device.mac.lower()):
             return []
         info = render_tree(device, sec["device_info"])

@@ -28,12 +28,14 @@ from typing import Any
 from netfinger.lab.responders import kits, onvif, replies, schema, ssdp, tls
 from netfinger.lab.responders.base import Device, ProfileError, Responder, TcpEndpoint
 from netfinger.lab.responders.streams import read_request, send
+from netfinger.lab.responders.templating import render, time_vars
 from netfinger.lab.wire import digest
 from netfinger.lab.wire.textmsg import Request
 
 PORT_KEYS = {"version", "tls", "routes", "unauthorized", "default"}
 ROUTE_EXTRA = {"auth"}
 MAX_REQUESTS = 32
+VERSIONS = ("HTTP/1.0", "HTTP/1.1")
 NOT_FOUND = {"status": 404, "reason": "Not Found", "headers": [["Content-Length", "{length}"]], "body": ""}
 BAD_REQUEST = {"status": 400, "reason": "Bad Request", "headers": [["Connection", "close"]]}
 
@@ -120,9 +122,10 @@ class HttpResponder(Responder):
 
 def respond(device: Device, port_spec: dict[str, Any], req: Request, port: int) -> tuple[bytes, bool]:
     """Reply bytes for one request and whether the connection may stay open."""
-    version = port_spec.get("version", "HTTP/1.1")
     head_only = req.method == "HEAD"
-    extra = digest.nonce_vars()
+    req_version = req.version if req.version in VERSIONS else "HTTP/1.1"
+    extra = dict(digest.nonce_vars(), **time_vars(), req_version=req_version)
+    version = render(device, port_spec.get("version", "HTTP/1.1"), extra)
     if onvif.serves(device, req):
         return onvif.answer(device, req, version, head_only), False
     desc = ssdp.description_reply(device, req, port, version)
@@ -141,6 +144,6 @@ def respond(device: Device, port_spec: dict[str, Any], req: Request, port: int) 
     keep = (
         req.version == "HTTP/1.1"
         and (req.header("Connection") or "").lower() != "close"
-        and replies.has_length(spec)
+        and replies.keeps_alive(spec)
     )
     return data, keep

@@ -88,7 +88,7 @@ def build(
     payload = body_bytes(device, spec, extra) if body is None else body
     hdrs = headers(device, spec, extra, payload)
     return build_response(
-        spec.get("version", version),
+        render(device, spec.get("version", version), extra),
         int(spec.get("status", 200)),
         spec.get("reason", "OK"),
         hdrs,
@@ -96,5 +96,8 @@ def build(
     )
 
 
-def has_length(spec: dict[str, Any]) -> bool:
-    return any(name.lower() == "content-length" for name, _ in schema.pairs(spec.get("headers"), "headers"))
+def keeps_alive(spec: dict[str, Any]) -> bool:
+    """True when the reply has a Content-Length and does not announce ``Connection: close``."""
+    hdrs = [(n.lower(), v.lower()) for n, v in schema.pairs(spec.get("headers"), "headers")]
+    has_length = any(n == "content-length" for n, _ in hdrs)
+    return has_length and not any(n == "connection" and "close" in v for n, v in hdrs)

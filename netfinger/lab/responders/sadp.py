@@ -8,6 +8,7 @@ Profile section::
         - DeviceDescription: "{model}"
         - MAC: "{mac_dash}"
         - HCPlatformEnable: "flase"    # the real firmware typo
+      override: {Activated: "false"}   # change single values of a kit's list without repeating it
       crlf: true                       # CRLF between elements (LF when false)
       space_before_decl_end: false     # '<?xml ... ?>' with a space, as some copies show
       multicast_reply: false           # also send the reply to the group, as some devices do
@@ -25,7 +26,7 @@ from netfinger.lab.wire import sadp
 
 GROUP = "239.255.255.250"
 PORT = 37020
-KEYS = {"kit", "fields", "crlf", "space_before_decl_end", "multicast_reply"}
+KEYS = {"kit", "fields", "override", "crlf", "space_before_decl_end", "multicast_reply"}
 XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
@@ -45,6 +46,12 @@ class SadpResponder(Responder):
         for name, _ in fields:
             if not XML_NAME.match(name):
                 raise ProfileError(f"{where}.fields: {name!r} is not an XML element name")
+        override = schema.mapping(sec.get("override", {}), f"{where}.override")
+        names = {name for name, _ in fields}
+        for name, value in override.items():
+            if name not in names:
+                raise ProfileError(f"{where}.override.{name}: not one of the fields")
+            schema.scalar_text(value, f"{where}.override.{name}")
         for key in ("crlf", "space_before_decl_end", "multicast_reply"):
             schema.opt_bool(sec, key, where)
 
@@ -57,7 +64,9 @@ class SadpResponder(Responder):
             return []
         sec = section(device)
         extra = time_vars()
-        fields = [(k, render(device, v, extra)) for k, v in schema.pairs(sec["fields"], "fields")]
+        override = {k: schema.scalar_text(v, k) for k, v in (sec.get("override") or {}).items()}
+        pairs = schema.pairs(sec["fields"], "fields")
+        fields = [(k, render(device, override.get(k, v), extra)) for k, v in pairs]
         reply = sadp.build_probe_match(
             inquiry,
             fields,

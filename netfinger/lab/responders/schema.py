@@ -68,7 +68,7 @@ def pairs(value: Any, where: str) -> Pairs:
         raise ProfileError(f"{where}: expected a list of [name, value] pairs")
     out: Pairs = []
     for i, item in enumerate(value):
-        if isinstance(item, list) and len(item) == 2:
+        if isinstance(item, list | tuple) and len(item) == 2:
             name, val = item
         elif isinstance(item, dict) and len(item) == 1:
             name, val = next(iter(item.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import time
 from email.utils import formatdate
@@ -18,6 +19,16 @@ def ipv6_link_local(mac: str) -> str:
     return str(ipaddress.IPv6Address("fe80::" + ":".join(f"{g:x}" for g in groups)))
 
 
+def hik_uuid(mac: str) -> str:
+    """A Hikvision-style time-based UUID whose node field is the MAC (like ``...-11b5-83f6-b4a3820fd92d``).
+
+    The time fields are derived from the MAC so the value is stable across lab runs.
+    """
+    seed = hashlib.sha256(mac.encode()).hexdigest()
+    clock = 0x8000 | (int(seed[8:12], 16) & 0x3FFF)
+    return f"{seed[:4]}{'0' * 4}-{seed[4:8]}-11b3-{clock:04x}-{mac.replace(':', '').lower()}"
+
+
 def static_vars(device: Device) -> dict[str, str]:
     """Variables computed from the device's addressing: netmask, gateway, IPv6 link-local."""
     net = ipaddress.IPv4Network(f"{device.ip}/{device.prefixlen}", strict=False)
@@ -26,7 +37,10 @@ def static_vars(device: Device) -> dict[str, str]:
         "netmask": str(net.netmask),
         "gateway": gateway,
         "ipv6_ll": ipv6_link_local(device.mac),
-        "MAC_HEX_COLONLESS": device.mac.replace(":", "").upper(),
+        "mac_sha256": hashlib.sha256(device.mac.encode()).hexdigest(),
+        "mac_tail6": device.mac.replace(":", "")[-6:].upper(),
+        "hik_uuid": hik_uuid(device.mac),
+        "serial_tail5": device.vars.get("serial", "")[-5:],
     }
 
 
@@ -42,12 +56,20 @@ def time_vars(now: float | None = None) -> dict[str, str]:
 
 
 def render(device: Device, text: str, extra: dict[str, str] | None = None) -> str:
-    """``Device.substitute`` with the addressing variables added (profile ``vars`` win over them)."""
+    """``Device.substitute`` with the addressing variables added (profile ``vars`` win over them).
+
+    Two passes, so a profile variable may itself use variables (``udn: "...-{mac_hex}"``).
+    """
+    if "{" not in text:
+        return text
     values = static_vars(device)
     values.update(device.template_vars())
     if extra:
         values.update(extra)
     out = text
-    for key, val in values.items():
-        out = out.replace("{" + key + "}", val)
+    for _ in range(2):
+        for key, val in values.items():
+            out = out.replace("{" + key + "}", val)
+        if "{" not in out:
+            break
     return out

@@ -22,7 +22,7 @@ from typing import Any
 
 from netfinger.lab.responders import kits, schema
 from netfinger.lab.responders.base import Datagram, Device, ProfileError, Responder, UdpEndpoint
-from netfinger.lab.responders.templating import render
+from netfinger.lab.responders.templating import hik_uuid, render
 from netfinger.lab.wire import wsd
 
 GROUP = "239.255.255.250"
@@ -40,10 +40,9 @@ def section(device: Device) -> dict[str, Any]:
 
 def default_endpoint(style: str, mac: str) -> str:
     """Hikvision: time-based UUID ending in the MAC; others: a stable random-looking UUID."""
-    seed = hashlib.sha256(mac.encode()).hexdigest()
     if style == "hikvision":
-        clock = 0x8000 | (int(seed[8:12], 16) & 0x3FFF)
-        return f"urn:uuid:{seed[:4]}{'0' * 4}-{seed[4:8]}-11b3-{clock:04x}-{mac.replace(':', '').lower()}"
+        return f"urn:uuid:{hik_uuid(mac)}"
+    seed = hashlib.sha256(mac.encode()).hexdigest()
     value = str(uuid.UUID(hex=seed[:32], version=4))
     return f"uuid:{value}" if style == "dahua" else f"urn:uuid:{value}"
 

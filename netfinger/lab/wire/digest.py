@@ -26,7 +26,15 @@ def onvif_nonce() -> str:
 
 
 def nonce_vars() -> dict[str, str]:
-    return {"nonce_hik": hik_nonce(), "nonce_hex32": hex32_nonce(), "nonce_onvif": onvif_nonce()}
+    """Fresh per-reply values for templates: nonces, Dahua's login ``random`` and session, 40-hex tokens."""
+    return {
+        "nonce_hik": hik_nonce(),
+        "nonce_hex32": hex32_nonce(),
+        "nonce_onvif": onvif_nonce(),
+        "random7": str(1000000 + secrets.randbelow(9000000)),
+        "hex40": secrets.token_hex(20).upper(),
+        "session_int": str(100000000 + secrets.randbelow(2000000000)),
+    }
 
 
 def parse_params(text: str) -> dict[str, str]:
