@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from netfinger.report.model import HostReport
+from netfinger.report.model import HostReport, ScanInfo
+
+MAX_SHOWN_CHARS = 200
 
 
 def text_or_dash(value: str | None) -> str:
@@ -27,3 +29,19 @@ def vuln_label(host: HostReport) -> list[str]:
 
 def confidence_cell(host: HostReport) -> str:
     return f"{host.verdict.confidence:.2f}"
+
+
+def probe_problems(scan: ScanInfo) -> list[str]:
+    """``probe: status`` for every probe that did not complete (status ``completed ...`` is fine)."""
+    return [
+        f"{name}: {status}"
+        for name, status in sorted(scan.probes.items())
+        if not status.startswith("completed")
+    ]
+
+
+def clip(value: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """Shorten a long value for a person; the JSON report keeps all of it."""
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}… ({len(value) - limit} more characters in the JSON report)"

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from netfinger.report.cells import confidence_cell, text_or_dash, vuln_label
+from netfinger.report.cells import confidence_cell, probe_problems, text_or_dash, vuln_label
 from netfinger.report.html_chart import bar_chart, esc
 from netfinger.report.html_details import host_details
 from netfinger.report.interface import Renderer, RenderOptions
@@ -138,7 +138,7 @@ def _meta(report: Report) -> str:
     ]
     facts = " · ".join(f"{label} <code>{esc(value)}</code>" for label, value in items)
     warn = '<p class="warn">This scan was interrupted: results are partial.</p>' if scan.interrupted else ""
-    not_done = [f"{p}: {st}" for p, st in sorted(scan.probes.items()) if st != "completed"]
+    not_done = probe_problems(scan)
     probes = f'<p class="meta">Probes not completed: {esc("; ".join(not_done))}</p>' if not_done else ""
     return f'<p class="meta">{facts}</p>{warn}{probes}'
 

@@ -14,7 +14,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from netfinger.report.cells import banned_cell, confidence_cell, text_or_dash, vuln_label
+from netfinger.report.cells import (
+    banned_cell,
+    clip,
+    confidence_cell,
+    probe_problems,
+    text_or_dash,
+    vuln_label,
+)
 from netfinger.report.inert import visible
 from netfinger.report.interface import Renderer, RenderOptions
 from netfinger.report.model import HostReport, Report
@@ -95,11 +102,9 @@ def summary_panel(report: Report) -> Panel:
             f"{', '.join(scan.targets) or '-'}  signatures {text_or_dash(scan.signatures_version)}"
         ),
     ]
-    not_done = {p: st for p, st in scan.probes.items() if st != "completed"}
-    if not_done:
-        lines.append(
-            _t("probes not completed: " + "; ".join(f"{p} {st}" for p, st in sorted(not_done.items())))
-        )
+    problems = probe_problems(scan)
+    if problems:
+        lines.append(_t("probes not completed: " + "; ".join(problems)))
     if scan.interrupted:
         lines.append(Text("scan was interrupted: results are partial", style="bold red"))
     return Panel(Group(*lines), title="Summary", expand=False)
@@ -114,7 +119,7 @@ def evidence_table(host: HostReport) -> Table:
     if v.banned:
         table.add_row(_t("banned"), _t(""), _t(banned_cell(host)))
     for ref in v.evidence:
-        table.add_row(_t(ref.rule), _t(ref.field), _t(ref.value))
+        table.add_row(_t(ref.rule), _t(ref.field), _t(clip(ref.value)))
     for finding in v.vulnerabilities:
         table.add_row(_t(finding.id), _t("basis"), _t(finding.basis or "-"))
     for note in v.notes:

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from rich.console import Console
 
-from netfinger.match.interface import VulnFinding
+from netfinger.match.interface import EvidenceRef, VulnFinding
 from netfinger.report.interface import RenderOptions
 from netfinger.report.model import HostReport, Report
 from netfinger.report.samples import hikvision_host, hostile_host, sample_report, sample_scan_info
@@ -55,7 +55,7 @@ def test_summary_counts_and_interrupted_warning() -> None:
     text = TableRenderer().render(report, RenderOptions())
     assert "hosts 4   banned 2   vulnerable 2" in text
     assert "scan was interrupted" in text
-    assert "rtsp skipped: not requested" in text
+    assert "probes not completed: rtsp: skipped: not requested" in text
 
 
 @pytest.mark.parametrize("width", [100, 160])
@@ -79,3 +79,21 @@ def test_several_vulnerabilities_go_on_separate_lines() -> None:
     assert "\\n" not in text  # real line breaks, not escaped ones
     rows = [line for line in text.splitlines() if "CVE-" in line]
     assert len(rows) == 2 and "CVE-2017-7921" in rows[0] and "CVE-2021-36260 [KEV]" in rows[1]
+
+
+def test_only_probes_that_did_not_complete_are_listed() -> None:
+    report = sample_report()
+    report.scan.probes = {"arp": "completed (25 replies, 1.5s)", "mdns": "failed: no multicast route"}
+    text = TableRenderer().render(report, RenderOptions(width=200))
+    assert "probes not completed: mdns: failed: no multicast route" in text
+    assert "arp" not in text.split("probes not completed", 1)[1]
+
+
+def test_long_evidence_values_are_clipped_in_why() -> None:
+    host = hikvision_host()
+    body = "<html>" + "x" * 1000
+    refs = (EvidenceRef("http.hik.login-body", "http.body", body),)
+    host = HostReport(evidence=host.evidence, verdict=dataclasses.replace(host.verdict, evidence=refs))
+    text = TableRenderer().render(Report(scan=sample_scan_info(), hosts=[host]), RenderOptions(why=True))
+    assert "(806 more characters in the JSON report)" in " ".join(text.split())
+    assert text.count("x") < 300
