@@ -69,7 +69,7 @@ class SignatureMatcher(Matcher):
             brand=brand,
             model=model,
             firmware=firmware.display if firmware else None,
-            device_type=identity.pick_device_type(hits, maker),
+            device_type=identity.pick_device_type(hits, maker, sigs.model_fields),
             banned=bool(banned_by),
             banned_by=banned_by,
             confidence=round(score, 4),

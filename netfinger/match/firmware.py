@@ -35,11 +35,12 @@ class Firmware:
     version: tuple[int, ...] = ()
     build: date | None = None
     oem: str | None = None  # Dahua 3rd field, e.g. "0000000", "00AC002", "Dahua 00"
+    version_text: str = ""  # the version digits as sent ("4.21.005"), for display
 
     @property
     def display(self) -> str:
         if self.family == HIK and self.version:
-            text = "V" + ".".join(str(p) for p in self.version)
+            text = "V" + (self.version_text or ".".join(str(p) for p in self.version))
             return f"{text} build {self.build:%y%m%d}" if self.build else text
         return self.raw
 
@@ -77,7 +78,8 @@ def parse_hikvision(raw: str, build: str | None = None) -> Firmware | None:
         extra = _HIK_BUILD_RE.match(build.strip())
         stamp = extra.group("build") if extra else None
     shown = text if build is None else f"{text} {build.strip()}"
-    return Firmware(shown, HIK, version, _yymmdd(stamp) if stamp else None)
+    built = _yymmdd(stamp) if stamp else None
+    return Firmware(shown, HIK, version, built, version_text=found.group("ver"))
 
 
 def parse_dahua(raw: str, build: str | None = None) -> Firmware | None:

@@ -50,13 +50,17 @@ def pick_firmware(hits: Sequence[Hit], maker: str) -> tuple[fw.Firmware, Hit] | 
     return (best[2], best[3]) if best else None
 
 
-def pick_device_type(hits: Sequence[Hit], maker: str) -> str | None:
-    best: tuple[float, str] | None = None
+def pick_device_type(hits: Sequence[Hit], maker: str, model_fields: tuple[str, ...]) -> str | None:
+    """What the model string says it is; failing that, the strongest protocol hint."""
+    best: tuple[bool, float, str] | None = None
     for hit in hits:
         kind = hit.rule.device_type or hit.get("device_type")
-        if kind and supports(hit, maker) and (best is None or hit.rule.certainty > best[0]):
-            best = (hit.rule.certainty, kind)
-    return best[1] if best else None
+        if not kind or not supports(hit, maker):
+            continue
+        rank = (hit.field in model_fields, hit.rule.certainty, kind)
+        if best is None or rank[:2] > best[:2]:
+            best = rank
+    return best[2] if best else None
 
 
 def brand_scores(hits: Sequence[Hit], maker: str, sigs: Signatures) -> dict[str, float]:
