@@ -26,6 +26,8 @@ import time
 import uuid
 
 UDP_WAIT = 2.5
+RCVBUF = 8 << 20
+SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)  # root may exceed net.core.rmem_max
 TCP_TIMEOUT = 3.0
 
 
@@ -54,6 +56,11 @@ def wsd_probe() -> bytes:
     ).encode()
 
 
+def dhip_legacy_search() -> bytes:
+    """The 32-byte search of old Dahua DVR/NVR firmware (UDP 5050)."""
+    return bytes([0xA3, 0x01, 0x00, 0x01]) + bytes(12) + bytes([0x02]) + bytes(15)
+
+
 def ssdp_msearch() -> bytes:
     return (
         b"M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
@@ -67,9 +74,10 @@ def mdns_query() -> bytes:
     return struct.pack(">HHHHHH", 0x4E46, 0, 1, 0, 0, 0) + qname + struct.pack(">HH", 12, 1)
 
 
-UDP_PROBES = {
+UDP_PROBES = {  # probe name -> (port, request); the test maps each to its protocol section
     "sadp": (37020, sadp_inquiry),
     "dhip": (37810, dhip_search),
+    "dhip-5050": (5050, dhip_legacy_search),
     "wsd": (3702, wsd_probe),
     "ssdp": (1900, ssdp_msearch),
     "mdns": (5353, mdns_query),
@@ -80,6 +88,7 @@ def probe_udp(targets: list[str]) -> dict[str, list[str]]:
     socks: dict[socket.socket, str] = {}
     for proto, (port, build) in UDP_PROBES.items():
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF)  # a burst of replies from every device
         sock.bind(("0.0.0.0", 0))
         sock.setblocking(False)
         for ip in targets:
