@@ -59,6 +59,13 @@ class ReportDiff:
     new: list[DeviceEntry] = field(default_factory=list)
     gone: list[DeviceEntry] = field(default_factory=list)
     changed: list[DeviceEntry] = field(default_factory=list)
+    # The signature sets the two reports were matched with; when they differ, identification and
+    # vulnerability changes may come from the update rather than from the devices.
+    signatures: tuple[str, str] = ("", "")
+
+    @property
+    def signatures_changed(self) -> bool:
+        return self.signatures[0] != self.signatures[1]
 
     @property
     def empty(self) -> bool:
@@ -69,6 +76,7 @@ class ReportDiff:
             "new": [e.to_dict() for e in self.new],
             "gone": [e.to_dict() for e in self.gone],
             "changed": [e.to_dict() for e in self.changed],
+            "signatures": {"old": self.signatures[0], "new": self.signatures[1]},
         }
 
 
@@ -127,6 +135,7 @@ def diff_reports(old: Report, new: Report) -> ReportDiff:
     result = ReportDiff(
         new=[DeviceEntry(k, h) for k, h in after.items() if k not in pairs],
         gone=[DeviceEntry(k, h) for k, h in before.items() if k not in matched_old],
+        signatures=(old.scan.signatures_version, new.scan.signatures_version),
     )
     for key, old_key in pairs.items():
         changes = host_changes(before[old_key], after[key])

@@ -90,10 +90,17 @@ def _entries_table(title: str, entries: list[DeviceEntry], with_changes: bool) -
 
 def diff_view(diff: ReportDiff, old_label: str, new_label: str) -> list[RenderableType]:
     head = Text(visible(f"{old_label} -> {new_label}: "), style="bold")
-    if diff.empty:
-        return [head + Text("no new, gone or changed devices")]
-    head.append(f"{len(diff.new)} new, {len(diff.gone)} gone, {len(diff.changed)} changed")
     parts: list[RenderableType] = [head]
+    if diff.signatures_changed:
+        old_sig, new_sig = diff.signatures
+        parts.append(
+            _t(f"signatures changed ({old_sig or '?'} -> {new_sig or '?'}): identification and vulnerability "
+               "changes may come from the update rather than from the devices")
+        )  # fmt: skip
+    if diff.empty:
+        head.append("no new, gone or changed devices")
+        return parts
+    head.append(f"{len(diff.new)} new, {len(diff.gone)} gone, {len(diff.changed)} changed")
     if diff.new:
         parts.append(_entries_table("New", diff.new, with_changes=False))
     if diff.gone:

@@ -106,7 +106,8 @@ def test_json_entries_carry_the_fields() -> None:
     old = _report(hikvision_host(), axis_host())
     new = _report(_with(hikvision_host(), firmware="V5.5.0 build 170725"), dahua_host())
     data = diff_reports(old, new).to_dict()
-    assert set(data) == {"new", "gone", "changed"}
+    assert set(data) == {"new", "gone", "changed", "signatures"}
+    assert data["signatures"] == {"old": "2026.11.1", "new": "2026.11.1"}
     assert data["new"][0]["model"] == "IPC-HDW1431T1-S4" and data["new"][0]["mac"] == "3c:ef:8c:aa:bb:cc"
     assert data["gone"][0]["manufacturer"] == "Axis"
     changed = data["changed"][0]
@@ -183,3 +184,13 @@ def test_diff_view_puts_each_change_on_its_own_line() -> None:
     assert "firmware changed: V5.4.0 build 160401 -> V5.5.0 vulnerability fixed: CVE-2017-7921" in flat
     fixed_line = next(line for line in text.splitlines() if "vulnerability fixed" in line)
     assert "firmware changed" not in fixed_line  # a line of its own, not run on after the firmware change
+
+
+def test_a_signature_update_is_called_out() -> None:
+    old, new = _report(hikvision_host()), _report(_with(hikvision_host(), vulnerabilities=()))
+    new.scan.signatures_version = "2026.12.0"
+    d = diff_reports(old, new)
+    assert d.signatures_changed and d.to_dict()["signatures"] == {"old": "2026.11.1", "new": "2026.12.0"}
+    text = " ".join(to_text(diff_view(d, "a", "b")).split())
+    assert "signatures changed (2026.11.1 -> 2026.12.0)" in text
+    assert not diff_reports(old, _report(hikvision_host())).signatures_changed
