@@ -50,7 +50,8 @@ class SignatureMatcher(Matcher):
         if firmware is not None and found_fw is not None:
             brand_hits.extend(_oem_code_hits(sigs, maker, firmware.oem_code, found_fw[1]))
         own = sigs.maker_brand.get(maker, maker)
-        brand = identity.pick_brand(identity.brand_scores(brand_hits, maker, sigs), own)
+        has_oem = any(m.maker == maker for b in sigs.brands for m in b.makers if b.name != own)
+        brand = identity.pick_brand(identity.brand_scores(brand_hits, maker, sigs), own, has_oem)
         model = identity.pick_model(hits, maker)
         supporting = [h for h in hits if h.rule.vendor == maker]
         if supporting and all(h.field == OUI_FIELD for h in supporting):

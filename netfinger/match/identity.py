@@ -9,6 +9,7 @@ from netfinger.match.model import ANY_VENDOR, Signatures
 from netfinger.match.scoring import Hit, combine
 
 WHITE_LABEL = "(white label)"
+OWN_SHAPE = "(own model shape)"
 
 
 def supports(hit: Hit, maker: str) -> bool:
@@ -64,25 +65,38 @@ def pick_device_type(hits: Sequence[Hit], maker: str, model_fields: tuple[str, .
 
 
 def brand_scores(hits: Sequence[Hit], maker: str, sigs: Signatures) -> dict[str, float]:
-    """Combined certainty per brand label tied to ``maker`` (white-label firmware as a pseudo brand)."""
-    allowed = {b.name for b in sigs.brands if any(m.maker == maker for m in b.makers)}
-    allowed.add(sigs.maker_brand.get(maker, maker))
+    """Combined certainty per brand label tied to ``maker``.
+
+    Pseudo labels: ``WHITE_LABEL`` for white-label firmware, ``OWN_SHAPE`` for the maker's own brand
+    inferred only from the shape of a model number (weaker than the device naming itself).
+    """
+    own = sigs.maker_brand.get(maker, maker)
+    allowed = {b.name for b in sigs.brands if any(m.maker == maker for m in b.makers)} | {own}
     per: dict[str, list[float]] = {}
     for hit in hits:
         if hit.rule.vendor != maker:
             continue
         label = WHITE_LABEL if hit.rule.white_label else hit.rule.brand or hit.get("brand")
-        if label and (label in allowed or label == WHITE_LABEL):
+        if label == own and hit.field in sigs.model_fields:
+            label = OWN_SHAPE
+        if label and (label in allowed or label in (WHITE_LABEL, OWN_SHAPE)):
             per.setdefault(label, []).append(hit.rule.certainty)
     return {label: combine(v) for label, v in per.items()}
 
 
-def pick_brand(scores: dict[str, float], own: str) -> str | None:
-    """The label on the box: an OEM/sub-brand beats white label, which beats the maker's own name."""
-    oem = {b: s for b, s in scores.items() if b not in (own, WHITE_LABEL)}
+def pick_brand(scores: dict[str, float], own: str, has_oem_brands: bool) -> str | None:
+    """The label on the box.
+
+    An OEM/sub-brand label beats white label; white label beats the maker's name unless the device
+    names its maker more strongly; a model number shaped like the maker's own is the weakest hint.
+    A maker without OEM labels (Axis, HP ...) is its own brand.
+    """
+    oem = {b: s for b, s in scores.items() if b not in (own, WHITE_LABEL, OWN_SHAPE)}
     if oem:
         return max(oem, key=lambda b: (oem[b], b))
     white = scores.get(WHITE_LABEL)
     if white is not None and white >= scores.get(own, 0.0):
         return None
-    return own if own in scores else None
+    if own in scores or OWN_SHAPE in scores or not has_oem_brands:
+        return own
+    return None
