@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from netfinger.report.cells import banned_cell
+from netfinger.report.cells import banned_cell, clip
 from netfinger.report.html_chart import esc
 from netfinger.report.model import HostReport
 
 MAX_OBSERVATIONS_SHOWN = 200
+MAX_VALUE_SHOWN = 300  # characters of one value; the JSON report keeps all of it
 
 
 def _table(headers: tuple[str, ...], rows: Sequence[Sequence[str]]) -> str:
@@ -37,7 +38,7 @@ def _observations(host: HostReport) -> str:
     obs = host.evidence.observations
     if not obs:
         return ""
-    rows = [(o.field, o.value, o.source or "-") for o in obs[:MAX_OBSERVATIONS_SHOWN]]
+    rows = [(o.field, clip(o.value, MAX_VALUE_SHOWN), o.source or "-") for o in obs[:MAX_OBSERVATIONS_SHOWN]]
     more = len(obs) - len(rows)
     tail = f"<p>{more} more observations in the JSON report.</p>" if more > 0 else ""
     return (
@@ -48,20 +49,22 @@ def _observations(host: HostReport) -> str:
     )
 
 
-def host_details(host: HostReport) -> str:
-    """Evidence (rule, field, value), vulnerabilities, notes, anomalies and raw observations."""
+def host_details(host: HostReport, with_observations: bool = False) -> str:
+    """Evidence (rule, field, value), vulnerabilities, notes, anomalies; all observations on request."""
     v = host.verdict
     label = f"{len(v.evidence)} rule hit{'s' if len(v.evidence) != 1 else ''}"
     parts = [f"<details><summary>{label}</summary>"]
     if v.banned:
         parts.append(f"<p>Banned: {esc(banned_cell(host))}</p>")
     if v.evidence:
-        parts.append(_table(("rule", "field", "value"), [(e.rule, e.field, e.value) for e in v.evidence]))
+        rows = [(e.rule, e.field, clip(e.value, MAX_VALUE_SHOWN)) for e in v.evidence]
+        parts.append(_table(("rule", "field", "value"), rows))
     parts.append(_vulns(host))
     parts.append(_list("Notes", list(v.notes)))
     parts.append(_list("Anomalies", list(host.evidence.anomalies)))
     protocols = ", ".join(host.evidence.protocols) or "-"
     parts.append(f"<p>Protocols: {esc(protocols)}</p>")
-    parts.append(_observations(host))
+    if with_observations:
+        parts.append(_observations(host))
     parts.append("</details>")
     return "".join(parts)

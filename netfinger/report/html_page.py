@@ -95,7 +95,7 @@ def sort_keys(host: HostReport) -> dict[str, Any]:
     }
 
 
-def _row(index: int, host: HostReport) -> str:
+def _row(index: int, host: HostReport, why: bool) -> str:
     v = host.verdict
     vulns = "<br>".join(esc(label) for label in vuln_label(host)) or "-"
     banned = '<span class="yes">yes</span>' if v.banned else "no"
@@ -110,7 +110,7 @@ def _row(index: int, host: HostReport) -> str:
         f"<td>{banned}</td>",
         f"<td>{vulns}</td>",
         f"<td>{confidence_cell(host)}</td>",
-        f"<td>{host_details(host)}</td>",
+        f"<td>{host_details(host, with_observations=why)}</td>",
     ]
     cls = _ROW_CLASS[host_rank(host)]
     return f'<tr data-i="{index}" class="{cls}">' + "".join(cells) + "</tr>"
@@ -155,12 +155,12 @@ def _charts(report: Report) -> str:
     )
 
 
-def _table(hosts: list[HostReport]) -> str:
+def _table(hosts: list[HostReport], why: bool) -> str:
     heads = "".join(
         f'<th data-key="{key}" aria-sort="none"><button type="button">{label}</button></th>'
         for key, label in _COLUMNS
     )
-    body = "".join(_row(i, h) for i, h in enumerate(hosts))
+    body = "".join(_row(i, h, why) for i, h in enumerate(hosts))
     return (
         '<div class="tools"><label>Filter <input id="filter" type="search" autocomplete="off" '
         'placeholder="maker, model, IP, CVE…"></label><span id="shown"></span></div>'
@@ -182,7 +182,7 @@ class HtmlRenderer(Renderer):
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>netfinger report {esc(report.scan.start)}</title><style>{style}</style></head><body>"
             f"<h1>netfinger report</h1>{_meta(report)}{_counts(report)}{_charts(report)}"
-            f"<h2>Hosts</h2>{_table(hosts)}"
+            f"<h2>Hosts</h2>{_table(hosts, options.why)}"
             f'<script type="application/json" id="nf-data">{script_json(data)}</script>'
             f"<script>{script}</script></body></html>\n"
         )

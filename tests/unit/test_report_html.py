@@ -139,3 +139,11 @@ def test_thousand_hosts_stays_reasonable() -> None:
     page = HtmlRenderer().render(large_report(1000), RenderOptions())
     assert page.count("<tr data-i=") == 1000
     assert len(page.encode()) < 8 * 1024 * 1024
+
+
+def test_all_observations_only_with_why() -> None:
+    plain = HtmlRenderer().render(sample_report(), RenderOptions())
+    why = HtmlRenderer().render(sample_report(), RenderOptions(why=True))
+    assert "All observations" not in plain
+    assert why.count("All observations") == 4
+    assert "<td>dhip.Version</td><td>2.800.0000000.16.R</td>" in why  # an observation no rule used
