@@ -162,3 +162,13 @@ def test_scan_style_outputs_record_history(tmp_path: Path) -> None:
     jsonschema.validate(json.loads(json_path.read_text(encoding="utf-8")), report_schema())
     assert len(list_sweeps(db)) == 1
     assert load_sweep(db, sweep_ids(db)[0]).to_dict() == json.loads(json_path.read_text(encoding="utf-8"))
+
+
+def test_report_command_renders_a_recorded_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "h.sqlite"
+    record_sweep(db, sample_report())
+    record_sweep(db, _axis_only())
+    assert main(["report", "last~1", "--db", str(db), "--format", "csv"]) == EXIT_OK
+    rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 5 and rows[1].startswith("192.168.50.21,")
+    assert main(["report", "last", "--format", "csv"]) == EXIT_USAGE  # an id needs --db
