@@ -14,7 +14,7 @@ from netfinger.report.output import add_output_arguments, write_outputs
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("match", help="re-classify a saved JSON report with the current signatures")
+    parser = subparsers.add_parser("match", help="re-classify a saved JSON report with current signatures")
     parser.add_argument("report", metavar="REPORT.json", help="a report written by 'netfinger scan --json'")
     add_output_arguments(parser)
     parser.set_defaults(handler=_run)

@@ -8,14 +8,14 @@ import sys
 from typing import Any
 
 from netfinger.cli import EXIT_MATCHED, EXIT_OK
-from netfinger.match.loader import build_signatures, read_documents, signatures_dir
+from netfinger.match.loader import SignatureError, build_signatures, read_documents, signatures_dir
 from netfinger.match.selftest import run_selftest
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("signatures", help="check or count the signature data")
     sub = parser.add_subparsers(dest="signatures_command", metavar="ACTION", required=True)
-    test = sub.add_parser("test", help="run the self-test generated from the signature data (exit 1 on failure)")
+    test = sub.add_parser("test", help="run the self-test generated from the data (exit 1 on failure)")
     test.set_defaults(handler=_test)
     stats = sub.add_parser("stats", help="count rules, examples, brands, vulnerabilities, regulations")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")
@@ -23,7 +23,11 @@ def register(subparsers: Any) -> None:
 
 
 def _test(args: argparse.Namespace) -> int:
-    result = run_selftest()
+    try:
+        result = run_selftest()
+    except SignatureError as exc:
+        print(f"FAIL {exc}", file=sys.stderr)
+        return EXIT_MATCHED
     for failure in result.failures:
         print(f"FAIL {failure}", file=sys.stderr)
     state = "ok" if result.ok else f"{len(result.failures)} failure(s)"
