@@ -17,7 +17,12 @@ from netfinger.report.output import print_data
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("diff", help="compare two reports or sweeps", description=__doc__)
+    parser = subparsers.add_parser(
+        "diff",
+        help="compare two reports or sweeps",
+        description="List devices that are new, gone or changed between two reports. OLD and NEW are report "
+        "files or, with --db, sweep ids, 'last' or 'last~N'.",
+    )
     parser.add_argument("old", metavar="OLD", help=REF_HELP)
     parser.add_argument("new", metavar="NEW", help=REF_HELP)
     parser.add_argument("--db", metavar="DB", type=Path, help="sweep history, for OLD/NEW given as ids")

@@ -13,7 +13,11 @@ from netfinger.report.output import print_data
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("history", help="list recorded sweeps", description=__doc__)
+    parser = subparsers.add_parser(
+        "history",
+        help="list recorded sweeps",
+        description="List the sweeps recorded with --history: id, start, end, targets and counts.",
+    )
     parser.add_argument("--db", metavar="DB", type=Path, required=True, help="sweep history (SQLite)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--limit", metavar="N", type=int, default=None, help="only the newest N sweeps")

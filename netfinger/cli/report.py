@@ -13,7 +13,9 @@ from netfinger.report.output import Destination, chatter, write_destination
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "report", help="render a saved report (table, JSON, CSV or HTML)", description=__doc__
+        "report",
+        help="render a saved report (table, JSON, CSV or HTML)",
+        description="Render a saved report (a --json file or a recorded sweep): table, JSON, CSV or HTML.",
     )
     parser.add_argument("report", metavar="REPORT", help=REF_HELP)
     parser.add_argument(

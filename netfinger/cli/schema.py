@@ -10,7 +10,11 @@ from netfinger.report.schema import schema_text
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("schema", help="print the JSON Schema of reports", description=__doc__)
+    parser = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of reports",
+        description="Print the JSON Schema (draft 2020-12) of the report that --json writes.",
+    )
     parser.set_defaults(handler=run)
 
 
