@@ -29,7 +29,8 @@ def test_signatures_stats_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_match_rewrites_verdicts(tmp_path: Path) -> None:
     doc = json.loads(FIXTURE.read_text(encoding="utf-8"))
     for host in doc["hosts"]:
-        host.update(manufacturer=None, brand=None, banned=False, banned_by=[], vulnerabilities=[], evidence=[])
+        host.update(manufacturer=None, brand=None, banned=False, banned_by=[])
+        host.update(vulnerabilities=[], evidence=[])
     stale = tmp_path / "stale.json"
     stale.write_text(json.dumps(doc), encoding="utf-8")
     out = tmp_path / "out.json"
