@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
 from netfinger.evidence import Observation, Sighting
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import iface_address
+from netfinger.probes.udp import enlarge_receive_buffer, iface_address
 from netfinger.protocols import arp
 
 log = logging.getLogger("netfinger.scan")
 BATCH = 32
+RETRY_AFTER = 0.3  # seconds before silent addresses are asked once more
+RETRY_LIMIT = 4096  # second pass only for sweeps up to this size (a sparse /16 gets one pass)
+PACKET_OUTGOING = 4
 PROC_ARP = Path("/proc/net/arp")
 
 
@@ -63,18 +67,21 @@ class ArpProbe(Probe):
         loop = asyncio.get_running_loop()
         while not stop.is_set():
             try:
-                frame = await loop.sock_recv(sock, 2048)
+                frame, addr = await loop.sock_recvfrom(sock, 2048)
             except OSError:
                 await asyncio.sleep(0.01)
                 continue
+            if len(addr) > 2 and addr[2] == PACKET_OUTGOING:
+                continue  # our own who-has frames, seen on the way out
             reply = arp.parse_frame(frame)
             if reply is not None and reply.ip not in ctx.local_ips:
                 self._report(ctx, reply, "arp-reply")
 
-    async def _sweep(self, ctx: ScanContext, sock: socket.socket, template: bytes) -> None:
+    async def _sweep(self, ctx: ScanContext, sock: socket.socket, template: bytes,
+                     targets: Iterable[str]) -> None:
         loop = asyncio.get_running_loop()
         batch: list[bytes] = []
-        for ip in onlink_targets(ctx):
+        for ip in targets:
             batch.append(arp.frame_for(template, ip))
             if len(batch) >= BATCH:
                 await ctx.pace(len(batch))
@@ -104,9 +111,15 @@ class ArpProbe(Probe):
         with sock:
             sock.bind((ctx.iface, 0))
             sock.setblocking(False)
+            enlarge_receive_buffer(sock, ctx.is_root)
             receiver = asyncio.create_task(self._receive(ctx, sock, stop))
             try:
-                await self._sweep(ctx, sock, template)
+                await self._sweep(ctx, sock, template, onlink_targets(ctx))
+                await asyncio.sleep(RETRY_AFTER)
+                if sum(1 for _ in itertools.islice(onlink_targets(ctx), RETRY_LIMIT + 1)) <= RETRY_LIMIT:
+                    answered = {ip for ip, _ in self._seen}
+                    again = [ip for ip in onlink_targets(ctx) if ip not in answered]
+                    await self._sweep(ctx, sock, template, again)
                 await asyncio.sleep(min(1.0, ctx.timeout / 2))
             finally:
                 stop.set()

@@ -9,7 +9,7 @@ from typing import ClassVar
 from netfinger.evidence import Observation, RawReply, Sighting, bounded
 from netfinger.probes.fanout import for_each_host
 from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.tcpio import TcpResult, is_open, request
+from netfinger.probes.tcpio import TcpResult, request
 from netfinger.protocols import http, http_ident, tls
 from netfinger.protocols.http_observations import identification, landing_page
 
@@ -57,14 +57,8 @@ class HttpProbe(Probe):
         ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), protocol="http"))
         return 1
 
-    async def _try_port(self, ctx: ScanContext, ip: str, port: int) -> int:
-        await ctx.pace()
-        if not await is_open(ip, port, ctx.io_timeout):
-            return 0
-        return await self._port(ctx, ip, port)
-
     async def _host(self, ctx: ScanContext, ip: str) -> int:
-        counts = await asyncio.gather(*(self._try_port(ctx, ip, port) for port in ctx.http_ports))
+        counts = await asyncio.gather(*(self._port(ctx, ip, port) for port in ctx.http_ports))
         return sum(counts)
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:

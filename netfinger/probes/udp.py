@@ -15,6 +15,7 @@ from netfinger.probes.interface import ScanContext
 
 MAX_DATAGRAM = 65535
 MAX_DATAGRAMS = 20000  # per probe, bounds the work a flood can cause
+RECV_BUFFER = 8 * 1024 * 1024  # a /24 of cameras answering one multicast at once must not overflow it
 
 Send = tuple[bytes, tuple[str, int]]
 
@@ -32,6 +33,16 @@ def iface_address(ctx: ScanContext) -> str | None:
     return next(iter(sorted(ctx.local_ips)), None)
 
 
+def enlarge_receive_buffer(sock: socket.socket, is_root: bool) -> None:
+    """Ask for a big receive buffer (root may exceed the sysctl cap); best effort."""
+    force = getattr(socket, "SO_RCVBUFFORCE", None)
+    with contextlib.suppress(OSError):
+        if is_root and force is not None:
+            sock.setsockopt(socket.SOL_SOCKET, force, RECV_BUFFER)
+        else:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECV_BUFFER)
+
+
 def open_socket(ctx: ScanContext, port: int = 0, group: str | None = None) -> socket.socket:
     """A non-blocking UDP socket on the scan interface; multicast TTL 1 (never leaves the link)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
@@ -40,6 +51,7 @@ def open_socket(ctx: ScanContext, port: int = 0, group: str | None = None) -> so
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+        enlarge_receive_buffer(sock, ctx.is_root)
         local = iface_address(ctx)
         if local:
             sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(local))

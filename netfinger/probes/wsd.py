@@ -26,7 +26,7 @@ class WsdProbe(Probe):
         out: list[Send] = []
         for dest in dests:
             for mid, data in wsd.build_probes():
-                self._sent_ids.add(mid)
+                self._sent_ids.add(wsd.message_key(mid))
                 out.append((data, (dest, wsd.WSD_PORT)))
         return out
 
@@ -39,7 +39,7 @@ class WsdProbe(Probe):
         if msg.action == "ProbeMatches":
             if heard == "listen":
                 return  # someone else's exchange seen on the group socket
-            if not any(wsd.same_message_id(msg.relates_to, mid) for mid in self._sent_ids):
+            if not msg.relates_to or wsd.message_key(msg.relates_to) not in self._sent_ids:
                 anomalies.append(f"wsd: ProbeMatches RelatesTo {bounded(msg.relates_to, 80)!r} "
                                  "matches none of our Probes")
             self._answered.add(addr[0])

@@ -152,15 +152,18 @@ def parse_message(data: bytes) -> WsdMessage:
     return msg
 
 
+def message_key(value: str) -> str:
+    """A MessageID without its ``uuid:``/``urn:uuid:`` spelling, lower-cased (for RelatesTo checks)."""
+    v = value.strip().lower()
+    for prefix in ("urn:uuid:", "uuid:"):
+        if v.startswith(prefix):
+            return v[len(prefix):]
+    return v
+
+
 def same_message_id(a: str, b: str) -> bool:
     """True when two MessageIDs name the same UUID, whatever the ``uuid:``/``urn:uuid:`` spelling."""
-    def norm(v: str) -> str:
-        v = v.strip().lower()
-        for p in ("urn:uuid:", "uuid:"):
-            if v.startswith(p):
-                return v[len(p):]
-        return v
-    return bool(a) and norm(a) == norm(b)
+    return bool(a) and message_key(a) == message_key(b)
 
 
 def observations(msg: WsdMessage, source: str) -> list[Observation]:

@@ -9,7 +9,7 @@ from netfinger.probes.interface import Credentials
 DEFAULT_PROBES = ("arp", "wsd", "ssdp", "mdns", "sadp", "dhip", "sweep", "http", "rtsp", "tcp", "onvif")
 DEFAULT_TIMEOUT = 2.0  # multicast listen window, seconds
 DEFAULT_IO_TIMEOUT = 1.5  # per connection / read, seconds
-DEFAULT_RATE = 2000.0  # packets per second, all probes together
+DEFAULT_RATE = 5000.0  # packets (datagrams, frames, TCP connections) per second, all probes together
 DEFAULT_CONCURRENCY = 256  # hosts worked on at once per unicast probe
 DEFAULT_HTTP_PORTS = (80, 443, 8000, 8080, 8443)
 DEFAULT_TCP_PORTS = (8000, 37777, 34567, 35000, 9010, 5000)

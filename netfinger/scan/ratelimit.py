@@ -7,13 +7,16 @@ import time
 from collections.abc import Callable
 
 
+MAX_BURST = 64.0  # packets sent back to back at most, whatever the rate
+
+
 class TokenBucket:
     def __init__(self, rate: float, burst: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self.burst = burst if burst is not None else max(1.0, rate / 20)
+        self.burst = burst if burst is not None else max(1.0, min(rate / 20, MAX_BURST))
         self._clock = clock
         self._tokens = self.burst
         self._stamp = clock()

@@ -45,13 +45,13 @@ def test_arp_and_sweep_split_targets_by_link() -> None:
 def test_wsd_reply_and_relates_to_check() -> None:
     ctx, seen = make_ctx()
     probe = WsdProbe()
-    probe._sent_ids.add("uuid:bfe8bb88-5c2e-4f1a-9d3b-6a7e0c41d2f5")
+    probe._sent_ids.add(wsd.message_key("uuid:bfe8bb88-5c2e-4f1a-9d3b-6a7e0c41d2f5"))
     probe._handle(ctx, capture(HIK_WSD), ("10.77.0.9", 3702), "reply")
     assert seen[0].ip == "10.77.0.9" and seen[0].anomalies == ()
     assert ("wsd.scope.hardware", "DS-2CD3955FWD-IWS") in fields(seen)
     assert seen[0].raw[0].data == capture(HIK_WSD)
     other = WsdProbe()
-    other._sent_ids.add("uuid:00000000-0000-0000-0000-000000000000")
+    other._sent_ids.add(wsd.message_key("uuid:00000000-0000-0000-0000-000000000000"))
     other._handle(ctx, capture(HIK_WSD), ("10.77.0.9", 3702), "reply")
     assert "matches none of our Probes" in seen[1].anomalies[0]
 

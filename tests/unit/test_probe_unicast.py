@@ -45,12 +45,14 @@ def test_http_probe_on_a_dahua_nvr(monkeypatch: pytest.MonkeyPatch) -> None:
         (80, "GET /cgi-bin/magicBox.cgi?action=getVendor"): b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n"
         + capture("http/dahua_magicbox_getVendor.txt"),
     }
-    monkeypatch.setattr(http_probe, "request", canned(answers))
+    answer = canned(answers)
 
-    async def only_80(host: str, port: int, seconds: float) -> bool:
-        return port == 80
+    async def only_80(host: str, port: int, payload: bytes, seconds: float, **kw: Any) -> TcpResult:
+        if port != 80:
+            return TcpResult(False, error="ConnectionRefusedError")
+        return await answer(host, port, payload, seconds, **kw)
 
-    monkeypatch.setattr(http_probe, "is_open", only_80)
+    monkeypatch.setattr(http_probe, "request", only_80)
     ctx, seen = make_ctx(live=("10.77.0.20",))
     outcome = asyncio.run(http_probe.HttpProbe().run(ctx))
     assert outcome.sightings == 1  # type: ignore[union-attr]
