@@ -6,7 +6,6 @@ import asyncio
 import time
 from collections.abc import Callable
 
-
 MAX_BURST = 64.0  # packets sent back to back at most, whatever the rate
 
 
