@@ -76,47 +76,36 @@ def answer(device: Device, req: Request, version: str, head_only: bool = False) 
     sec = section(device) or {}
     style = sec.get("style", "generic")
     extra = digest.nonce_vars()
-    ok = {"headers": sec.get("headers", DEFAULT_HEADERS), "status": 200, "reason": "OK"}
     call = onvif.parse_call(req.body)
+    if (
+        call is not None
+        and call.action == "GetDeviceInformation"
+        and not onvif.token_valid(call.token, sec.get("users", {}))
+    ):
+        return _unauthorized(device, sec, style, version, extra=extra, head_only=head_only)
+    status, body = _body(device, sec, style, call)
+    spec = {
+        "headers": sec.get("headers", DEFAULT_HEADERS),
+        "status": status,
+        "reason": "OK" if status == 200 else "Bad Request",
+    }
+    return replies.build(device, spec, version=version, extra=extra, body=body, head_only=head_only)
+
+
+def _body(device: Device, sec: dict[str, Any], style: str, call: onvif.SoapCall | None) -> tuple[int, bytes]:
+    """Status and SOAP body for a call that needs no (more) authorisation."""
     if call is None:
-        body = onvif.build_fault(style, "Sender", "ter:WellFormed", "Well-formed Error")
-        return replies.build(
-            device,
-            dict(ok, status=400, reason="Bad Request"),
-            version=version,
-            extra=extra,
-            body=body,
-            head_only=head_only,
-        )
+        return 400, onvif.build_fault(style, "Sender", "ter:WellFormed", "Well-formed Error")
     if call.action == "GetSystemDateAndTime":
         now = datetime.datetime.now(datetime.UTC)
-        body = onvif.build_system_date_and_time(
-            style,
-            sec.get("tz", "UTC0"),
-            sec.get("utc_offset_minutes", 0),
-            now,
-            sec.get("date_time_type", "NTP"),
-        )
-    elif call.action != "GetDeviceInformation":
-        body = onvif.build_fault(
-            style, "Receiver", "ter:ActionNotSupported", "Optional Action Not Implemented"
-        )
-        return replies.build(
-            device,
-            dict(ok, status=400, reason="Bad Request"),
-            version=version,
-            extra=extra,
-            body=body,
-            head_only=head_only,
-        )
-    elif not onvif.token_valid(call.token, sec.get("users", {})):
-        return _unauthorized(device, sec, style, version, extra=extra, head_only=head_only)
-    else:
-        info = [
-            (k, render(device, v)) for k, v in schema.pairs(sec["device_information"], "device_information")
-        ]
-        body = onvif.build_device_information(style, info)
-    return replies.build(device, ok, version=version, extra=extra, body=body, head_only=head_only)
+        tz, offset = sec.get("tz", "UTC0"), sec.get("utc_offset_minutes", 0)
+        return 200, onvif.build_system_date_and_time(style, tz, offset, now, sec.get("date_time_type", "NTP"))
+    if call.action == "GetDeviceInformation":
+        pairs = schema.pairs(sec["device_information"], "device_information")
+        return 200, onvif.build_device_information(style, [(k, render(device, v)) for k, v in pairs])
+    return 400, onvif.build_fault(
+        style, "Receiver", "ter:ActionNotSupported", "Optional Action Not Implemented"
+    )
 
 
 def _unauthorized(
