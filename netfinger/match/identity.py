@@ -30,12 +30,9 @@ def pick_model(hits: Sequence[Hit], maker: str) -> str | None:
     return _vote((m, h.rule.certainty) for h in hits if supports(h, maker) and (m := h.get("model")))
 
 
-def pick_serial(hits: Sequence[Hit], maker: str) -> str | None:
-    return _vote((s, h.rule.certainty) for h in hits if supports(h, maker) and (s := h.get("serial")))
-
-
 def pick_firmware(hits: Sequence[Hit], maker: str) -> tuple[fw.Firmware, Hit] | None:
-    """The firmware from the most certain source; an ISAPI-style split build date is joined to it."""
+    """The firmware from the most certain source; a separately reported build date is joined to it
+    (ISAPI ``firmwareReleasedDate``, old magicBox ``BuildDate``)."""
     builds = [b for h in hits if supports(h, maker) and (b := h.get("firmware_build"))]
     best: tuple[float, int, fw.Firmware, Hit] | None = None
     for hit in hits:
@@ -43,7 +40,7 @@ def pick_firmware(hits: Sequence[Hit], maker: str) -> tuple[fw.Firmware, Hit] | 
         if not raw or not supports(hit, maker):
             continue
         parsed = fw.parse(raw, maker)
-        if parsed.family == fw.HIK and parsed.build is None and builds:
+        if parsed.family != fw.OTHER and parsed.build is None and builds:
             parsed = fw.parse(raw, maker, builds[0])
         rank = (hit.rule.certainty, int(parsed.build is not None))
         if best is None or rank > best[:2]:
