@@ -11,7 +11,7 @@ DEFAULT_TIMEOUT = 2.0  # multicast listen window, seconds
 DEFAULT_IO_TIMEOUT = 1.5  # per connection / read, seconds
 DEFAULT_RATE = 5000.0  # packets (datagrams, frames, TCP connections) per second, all probes together
 DEFAULT_CONCURRENCY = 256  # hosts worked on at once per unicast probe
-DEFAULT_HTTP_PORTS = (80, 443, 8000, 8080, 8443)
+DEFAULT_HTTP_PORTS = (80, 443, 5000, 8000, 8008, 8080, 8443)
 DEFAULT_TCP_PORTS = (8000, 37777, 34567, 35000, 9010, 5000)
 
 

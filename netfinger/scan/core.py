@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
 
 from netfinger.errors import UsageError
 from netfinger.evidence import Sighting
@@ -16,7 +18,7 @@ from netfinger.probes import PROBES
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
 from netfinger.report.model import Report
 from netfinger.scan.config import ScanConfig
-from netfinger.scan.iface import choose_interface, list_interfaces
+from netfinger.scan.iface import Interface, choose_interface, list_interfaces
 from netfinger.scan.macinfo import oui_org
 from netfinger.scan.progress import NullProgress, ProgressSink
 from netfinger.scan.ratelimit import TokenBucket
@@ -34,6 +36,15 @@ class ScanState:
     outcomes: dict[str, str]
     progress: ProgressSink
     interrupted: bool = False
+
+    def emit(self, sighting: Sighting) -> None:
+        """Store a sighting; a reply from a target makes that host live for the unicast phase."""
+        host = self.store.add(sighting)
+        if host is not None and sighting.ip:
+            before = len(self.ctx.live_hosts)
+            self.ctx.live_hosts.add(IPv4Address(sighting.ip))
+            if len(self.ctx.live_hosts) != before:
+                self.progress.hosts(len(self.ctx.live_hosts))
 
 
 def describe_outcome(outcome: ProbeOutcome) -> str:
@@ -95,11 +106,8 @@ def _limits(config: ScanConfig, targets: int) -> tuple[float, float]:
     return discovery, unicast
 
 
-async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
-                   progress: ProgressSink | None = None) -> Report:
-    """Scan ``config.targets`` and return the report. Setting ``stop`` ends the scan early (interrupted)."""
-    started = utc_now()
-    stop = stop or asyncio.Event()
+async def _resolve(config: ScanConfig) -> tuple[tuple[IPv4Network, ...], Interface | None, frozenset[str]]:
+    """Targets (default: this namespace's subnets), the scan interface, and our own addresses."""
     unknown = [p for p in config.probes if p not in PROBES]
     if unknown:
         raise UsageError(f"unknown probe(s) {', '.join(unknown)}; choose from {', '.join(PROBES)}")
@@ -111,51 +119,60 @@ async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
         networks = parse_targets([str(n) for i in chosen for n in i.networks], config.force)
     if not networks:
         raise UsageError("no targets given and no IPv4 interface here to take them from")
-    local_ips = frozenset(ip for i in interfaces for ip in i.ips)
+    return networks, iface, frozenset(ip for i in interfaces for ip in i.ips)
+
+
+def _make_state(config: ScanConfig, networks: tuple[IPv4Network, ...], iface: Interface | None,
+                local_ips: frozenset[str], sink: ProgressSink) -> ScanState:
     store = EvidenceStore(networks, local_ips)
     bucket = TokenBucket(config.rate)
-    sink = progress or NullProgress()
-    state = ScanState(
-        ScanContext(
-            networks=networks, emit=lambda s: None, iface=iface.name if iface else None,
-            timeout=config.timeout, rate=config.rate, concurrency=config.concurrency,
-            credentials=config.credentials, http_ports=config.http_ports, is_root=os.geteuid() == 0,
-            io_timeout=config.io_timeout, pacer=bucket.take,
-            onlink=iface.networks if iface else (), local_ips=local_ips,
-            lookup=store.lookup, tcp_ports=config.tcp_ports,
-        ),
-        store, {}, sink,
+    ctx = ScanContext(
+        networks=networks, emit=lambda s: None, iface=iface.name if iface else None,
+        timeout=config.timeout, rate=config.rate, concurrency=config.concurrency,
+        credentials=config.credentials, http_ports=config.http_ports, is_root=os.geteuid() == 0,
+        io_timeout=config.io_timeout, pacer=bucket.take, onlink=iface.networks if iface else (),
+        local_ips=local_ips, lookup=store.lookup, tcp_ports=config.tcp_ports,
     )
+    state = ScanState(ctx, store, {}, sink)
+    ctx.emit = state.emit
+    return state
 
-    def emit(sighting: Sighting) -> None:
-        host = store.add(sighting)
-        if host is not None and sighting.ip:
-            before = len(state.ctx.live_hosts)
-            state.ctx.live_hosts.add(IPv4Address(sighting.ip))
-            if len(state.ctx.live_hosts) != before:
-                sink.hosts(len(state.ctx.live_hosts))
 
-    state.ctx.emit = emit
-    # Parse signatures and the OUI registry in threads while the probes wait for answers; a short
-    # GIL switch interval keeps the event loop responsive while those threads hold the interpreter.
-    previous_switch = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous_switch, 0.0005))
-    matcher_load = asyncio.create_task(asyncio.to_thread(load_matcher))
-    warm = asyncio.create_task(asyncio.to_thread(oui_org, "00:00:00:00:00:00"))
+@contextlib.contextmanager
+def _responsive_loop() -> Iterator[None]:
+    """A short GIL switch interval while helper threads parse data, so the event loop stays prompt."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, 0.0005))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
+                   progress: ProgressSink | None = None) -> Report:
+    """Scan ``config.targets`` and return the report. Setting ``stop`` ends the scan early (interrupted)."""
+    started = utc_now()
+    stop = stop or asyncio.Event()
+    networks, iface, local_ips = await _resolve(config)
+    state = _make_state(config, networks, iface, local_ips, progress or NullProgress())
     probes = [PROBES[name]() for name in dict.fromkeys(config.probes)]
     discovery_limit, unicast_limit = _limits(config, address_count(networks))
-    try:
-        discovery = [p for p in probes if p.phase == "discovery"]
-        await _run_phase(state, "discovery", discovery, discovery_limit, stop)
-        await _run_phase(state, "unicast", [p for p in probes if p.phase != "discovery"], unicast_limit, stop)
-    finally:
-        sink.close()
-    await warm
-    matcher = await matcher_load
-    sys.setswitchinterval(previous_switch)
-    for proto, count in store.outside_by_protocol.items():
+    with _responsive_loop():
+        # Signatures and the OUI registry are parsed in threads while the probes wait for answers.
+        matcher_load = asyncio.create_task(asyncio.to_thread(load_matcher))
+        warm = asyncio.create_task(asyncio.to_thread(oui_org, "00:00:00:00:00:00"))
+        try:
+            discovery = [p for p in probes if p.phase == "discovery"]
+            await _run_phase(state, "discovery", discovery, discovery_limit, stop)
+            unicast = [p for p in probes if p.phase != "discovery"]
+            await _run_phase(state, "unicast", unicast, unicast_limit, stop)
+        finally:
+            state.progress.close()
+        await warm
+        matcher = await matcher_load
+    for proto, count in state.store.outside_by_protocol.items():
         if proto in state.outcomes:
             state.outcomes[proto] += f"; {count} replies from outside the targets ignored"
     return build_report(config, state.store, state.outcomes, networks=networks, started=started,
                         interrupted=state.interrupted, matcher=matcher)
-

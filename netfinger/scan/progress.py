@@ -41,7 +41,7 @@ class RichProgress:
         self._console = console or Console(file=sys.stderr)
         self._progress = Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-            console=self._console, transient=False,
+            console=self._console, transient=True,
         )
         self._tasks: dict[str, Any] = {}
         self._hosts = self._progress.add_task("hosts found: 0", total=None)

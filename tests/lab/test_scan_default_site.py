@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from netfinger.fields import is_known_field
 from netfinger.lab.state import LabState
 
 pytestmark = pytest.mark.lab
@@ -86,3 +87,10 @@ def test_scan_is_one_listen_window_plus_unicast(scanned: tuple[dict[str, Any], f
     assert not report["scan"]["interrupted"]
     assert all(v.startswith("completed") for v in report["scan"]["probes"].values()), report["scan"]["probes"]
     assert took < LISTEN_WINDOW * 1.5 + 4.0  # process start-up, listen window, unicast answers
+
+
+def test_every_field_is_in_the_vocabulary(scanned: tuple[dict[str, Any], float]) -> None:
+    report, _ = scanned
+    fields = {o["field"] for h in report["hosts"] for o in h["observations"]}
+    assert {f for f in fields if not is_known_field(f)} == set()
+    assert {"mac.address", "mac.oui_org", "arp.mac"} <= fields

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
+import pytest
 from captures import capture
 from probe_fixtures import fields, make_ctx
 
+from netfinger.probes import arp as arp_probe
 from netfinger.probes.arp import onlink_targets
 from netfinger.probes.dhip import DhipProbe
 from netfinger.probes.sadp import SadpProbe
@@ -98,3 +103,24 @@ def test_dhip_reply_handling() -> None:
     assert "claims IPAddress 192.168.1.108" in seen[1].anomalies[-1]
     probe._handle(ctx, dhip.build_search(), ("10.77.0.21", 37810))
     assert len(seen) == 2
+
+
+def test_arp_without_root_reads_the_neighbour_table(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    table = tmp_path / "arp"
+    table.write_text(
+        "IP address       HW type     Flags       HW address            Mask     Device\n"
+        "10.77.0.9        0x1         0x2         58:50:ed:1f:e3:85     *        eth0\n"
+        "10.99.0.9        0x1         0x2         58:50:ed:1f:e3:86     *        eth0\n"
+        "10.77.0.10       0x1         0x0         00:00:00:00:00:00     *        eth0\n",
+        encoding="ascii",
+    )
+    monkeypatch.setattr(arp_probe, "PROC_ARP", table)
+    ctx, seen = make_ctx()
+    ctx.is_root = False
+    ctx.timeout = 0.01
+    outcome = asyncio.run(arp_probe.ArpProbe().run(ctx))
+    assert [(s.ip, s.mac) for s in seen] == [("10.77.0.9", "58:50:ed:1f:e3:85")]
+    assert outcome.sightings == 1  # type: ignore[union-attr]
+    assert sum("neighbour table" in r.message for r in caplog.records) == 1
