@@ -35,6 +35,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def rule_id(brand: Brand, maker: BrandMaker, kind: str) -> str:
+    """``brand.<brand>.<kind>``, plus ``.<maker>`` for a brand tied to several makers.
+
+    One id per brand and kind across all fields: the same claim seen on two fields counts once.
+    """
+    base = f"brand.{slug(brand.name)}.{kind}"
+    return base if len(brand.makers) == 1 else f"{base}.{slug(maker.maker)}"
+
+
 def name_pattern(names: tuple[str, ...], with_model: bool) -> str:
     """Whole value equal to one of ``names`` (any case); for ONVIF name scopes also ``<name> <model>``."""
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
@@ -50,7 +59,7 @@ def _name_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> Ite
             model = brand.model_examples[0]
             examples.append(Example(f"{brand.names[0]} {model}", (("model", model),)))
         yield Rule(
-            id=f"brand.{slug(brand.name)}.{slug(maker.maker)}.name.{slug(fld)}",
+            id=rule_id(brand, maker, "name"),
             field=fld,
             match="regex",
             vendor=maker.maker,
@@ -73,7 +82,7 @@ def _model_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> It
         if native != maker.maker:
             continue
         yield Rule(
-            id=f"brand.{slug(brand.name)}.{slug(maker.maker)}.model.{slug(fld)}",
+            id=rule_id(brand, maker, "model"),
             field=fld,
             match="regex",
             vendor=maker.maker,
@@ -89,7 +98,7 @@ def _model_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> It
 
 def _oui_rule(brand: Brand, maker: BrandMaker) -> Rule:
     return Rule(
-        id=f"brand.{slug(brand.name)}.{slug(maker.maker)}.oui",
+        id=rule_id(brand, maker, "oui"),
         field=OUI_FIELD,
         match="oui_org",
         vendor=maker.maker,
