@@ -21,6 +21,11 @@ _META_REFRESH_RE = re.compile(
 _AUTH_PARAM_RE = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]*))')
 
 
+def _is_decimal(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts '²', which ``int`` refuses)."""
+    return 0 < len(text) <= 12 and text.isascii() and text.isdigit()
+
+
 def build_request(method: str, host: str, path: str, body: bytes = b"", content_type: str = "") -> bytes:
     lines = [
         f"{method} {path} HTTP/1.1",
@@ -92,7 +97,7 @@ def parse_response(data: bytes, protocol: str = "HTTP") -> HttpResponse:
     lines = head.decode("latin-1").replace("\r\n", "\n").split("\n")
     status_line = lines[0].strip() if lines else ""
     parts = status_line.split(" ", 2)
-    if len(parts) < 2 or not parts[0].upper().startswith(protocol + "/") or not parts[1].isdigit():
+    if len(parts) < 2 or not parts[0].upper().startswith(protocol + "/") or not _is_decimal(parts[1]):
         return HttpResponse(False, error=f"not an {protocol} response")
     headers: list[tuple[str, str]] = []
     for line in lines[1:]:
@@ -115,7 +120,7 @@ def is_complete(data: bytes) -> bool:
     is_rtsp = data.startswith(b"RTSP/")
     resp = parse_response(data[:split], "RTSP" if is_rtsp else "HTTP")
     length = resp.header("Content-Length")
-    if length.isdigit():
+    if _is_decimal(length):
         return len(data) - split >= int(length)
     if is_rtsp:
         return True  # an RTSP response without Content-Length has no body

@@ -32,7 +32,7 @@ def parse_target(spec: str) -> list[IPv4Network]:
 
 def _range_end(first_s: str, last_s: str) -> IPv4Address:
     if "." not in last_s:
-        if not last_s.isdigit() or int(last_s) > 255:
+        if not (last_s.isascii() and last_s.isdigit()) or int(last_s) > 255:
             raise ValueError(f"bad range end {last_s!r}")
         last = IPv4Address(first_s.rsplit(".", 1)[0] + "." + last_s)
     else:

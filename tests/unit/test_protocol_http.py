@@ -161,3 +161,8 @@ def test_not_http() -> None:
     assert not http.parse_response(b"RTSP/1.0 200 OK\r\n\r\n").valid
     assert not http.parse_response(b"").valid
     assert not http.parse_response(b"\x00\x00\x00\x10").valid
+
+
+def test_non_ascii_digits_are_not_numbers() -> None:
+    assert not http.parse_response("HTTP/1.1 ²00 OK\r\n\r\n".encode()).valid
+    assert not http.is_complete("HTTP/1.1 200 OK\r\nContent-Length: ²\r\n\r\n".encode())

@@ -20,7 +20,16 @@ def test_cidr_range_short_range_and_address() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["10.0.0.20-10.0.0.5", "10.0.0.5-300", "10.0.0.x", "host.example", "10.0.0.0/33", "10.0.0.5-abc", ""],
+    [
+        "10.0.0.20-10.0.0.5",
+        "10.0.0.5-300",
+        "10.0.0.x",
+        "host.example",
+        "10.0.0.0/33",
+        "10.0.0.5-abc",
+        "10.0.0.5-²",
+        "",
+    ],
 )
 def test_bad_targets_say_how_to_write_them(bad: str) -> None:
     with pytest.raises(UsageError, match="CIDR"):
