@@ -13,9 +13,10 @@ from netfinger.match.model import Rule, Signatures
 from netfinger.match.rules import RuleIndex
 from netfinger.match.scoring import Hit, OuiLookup, collect_hits, derived_observations, maker_scores, ranked
 
-MIN_MAKER_SCORE = 0.25
+MIN_MAKER_SCORE = 0.3
 OUI_FIELD = "mac.oui_org"
 CONFLICT_SCORE = 0.5
+LOW_CONFIDENCE = 0.5
 
 
 class SignatureMatcher(Matcher):
@@ -56,6 +57,8 @@ class SignatureMatcher(Matcher):
         supporting = [h for h in hits if h.rule.vendor == maker]
         if supporting and all(h.field == OUI_FIELD for h in supporting):
             notes.append(f"OUI only: the MAC's registrant points at {maker}; no protocol confirmed it")
+        elif score < LOW_CONFIDENCE:
+            notes.append(f"low confidence ({score:.2f}): few or weak signals point at {maker}")
         notes.extend(
             f"conflicting evidence: {other} scored {s:.2f}" for other, s in order[1:] if s >= CONFLICT_SCORE
         )
