@@ -119,6 +119,7 @@ def build_regulation(raw: dict[str, Any]) -> Regulation:
         id=str(raw["id"]),
         name=str(raw["name"]),
         makers=_strs(raw.get("makers")),
+        subsidiaries=_strs(raw.get("subsidiaries")),
         effective=_date(raw.get("effective")),
         added=added,
         scope=str(raw.get("scope", "")),

@@ -107,6 +107,7 @@ class Regulation:
     id: str
     name: str
     makers: tuple[str, ...]
+    subsidiaries: tuple[str, ...] = ()  # brands.yaml labels covered through their maker
     effective: date | None = None
     added: tuple[tuple[str, date], ...] = ()  # (entity, date added)
     scope: str = ""
