@@ -98,7 +98,8 @@ def vocabulary_problems(sigs: Signatures) -> Iterator[str]:
             yield f"vocabulary.yaml: field {fld!r} is not in netfinger/fields.py"
     for reg in sigs.regulations:
         yield from (f"regulation {reg.id}: unknown maker {m!r}" for m in reg.makers if m not in vocab.makers)
-        yield from (f"regulation {reg.id}: unknown brand {b!r}" for b in reg.subsidiaries if b not in vocab.brands)
+        unknown = [b for b in reg.subsidiaries if b not in vocab.brands]
+        yield from (f"regulation {reg.id}: unknown brand {b!r}" for b in unknown)
 
 
 def brand_problems(sigs: Signatures) -> Iterator[str]:
