@@ -25,7 +25,9 @@ import sys
 import time
 import uuid
 
-UDP_WAIT = 2.5
+UDP_WAIT = 2.5  # at least this long, then until UDP_QUIET passes with no reply (at most UDP_MAX_WAIT)
+UDP_QUIET = 1.5
+UDP_MAX_WAIT = 20.0
 RCVBUF = 8 << 20
 SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)  # root may exceed net.core.rmem_max
 TCP_TIMEOUT = 3.0
@@ -95,12 +97,17 @@ def probe_udp(targets: list[str]) -> dict[str, list[str]]:
             sock.sendto(build(), (ip, port))
         socks[sock] = proto
     answered: dict[str, set[str]] = {proto: set() for proto in UDP_PROBES}
-    deadline = time.monotonic() + UDP_WAIT
-    while (left := deadline - time.monotonic()) > 0:
-        ready, _, _ = select.select(list(socks), [], [], left)
+    start = last = time.monotonic()
+    while True:
+        now = time.monotonic()
+        deadline = min(max(start + UDP_WAIT, last + UDP_QUIET), start + UDP_MAX_WAIT)
+        if now >= deadline:
+            break
+        ready, _, _ = select.select(list(socks), [], [], deadline - now)
         for sock in ready:
             _data, peer = sock.recvfrom(65535)
             answered[socks[sock]].add(peer[0])
+            last = time.monotonic()
     for sock in socks:
         sock.close()
     return {proto: sorted(ips) for proto, ips in answered.items()}

@@ -120,7 +120,7 @@ def arp_table(lab: LabState) -> dict[str, str]:
     """ip -> MAC of everything that answers an ARP sweep of the lab network (scapy, in the scanner ns)."""
     code = (
         "import json; from scapy.all import arping\n"
-        f"ans, _ = arping({lab.subnet!r}, iface='eth0', timeout=3, verbose=0)\n"
+        f"ans, _ = arping({lab.subnet!r}, iface='eth0', timeout=2, retry=2, verbose=0)\n"
         "print(json.dumps({r.psrc: r.hwsrc for _, r in ans}))\n"
     )
     out = subprocess.run(

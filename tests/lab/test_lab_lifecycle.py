@@ -114,7 +114,7 @@ def test_lab_run_executes_in_the_scanner_namespace(mini_lab: LabState) -> None:
 def test_devices_answer_arp(mini_lab: LabState) -> None:
     code = (
         "import json; from scapy.all import arping\n"
-        f"ans, _ = arping({mini_lab.subnet!r}, iface='eth0', timeout=2, verbose=0)\n"
+        f"ans, _ = arping({mini_lab.subnet!r}, iface='eth0', timeout=2, retry=2, verbose=0)\n"
         "print(json.dumps({r.psrc: r.hwsrc for _, r in ans}))\n"
     )
     seen = json.loads(in_scanner(mini_lab, code))
