@@ -83,22 +83,21 @@ def _is_host(ip: ipaddress.IPv4Address, subnet: ipaddress.IPv4Network) -> bool:
 def _check_unique(
     profiles: list[Profile], subnet: ipaddress.IPv4Network, scanner: ipaddress.IPv4Address
 ) -> None:
-    seen: dict[str, str] = {}
+    """Addresses inside the subnet and off the scanner; names, MACs and addresses used once."""
+    seen: dict[tuple[str, str], str] = {}  # (key, value) -> file that used it first
     for prof in profiles:
         where = prof.path.name
         if prof.ip is not None and not _is_host(prof.ip, subnet):
             raise ProfileError(f"{where}: ip: {prof.ip} is not a host address in the site subnet {subnet}")
-        keys = {
-            f"name {prof.name}": "name",
-            f"mac {prof.mac}": "mac",
-            **({f"ip {prof.ip}": "ip"} if prof.ip is not None else {}),
-        }
         if prof.ip == scanner:
             raise ProfileError(f"{where}: ip: {prof.ip} is the scanner's address")
-        for token, key in keys.items():
-            if token in seen:
-                raise ProfileError(f"{where}: {key}: {token.split(' ', 1)[1]} is also used by {seen[token]}")
-            seen[token] = where
+        values = {"name": prof.name, "mac": prof.mac, "ip": None if prof.ip is None else str(prof.ip)}
+        for key, value in values.items():
+            if value is None:
+                continue
+            if (key, value) in seen:
+                raise ProfileError(f"{where}: {key}: {value} is also used by {seen[key, value]}")
+            seen[key, value] = where
 
 
 def load_site(spec: str | Path, registry: Registry | None = None) -> Site:
