@@ -15,7 +15,7 @@ from netfinger.match.scoring import Hit, OuiLookup, collect_hits, derived_observ
 
 MIN_MAKER_SCORE = 0.3
 OUI_FIELD = "mac.oui_org"
-CONFLICT_SCORE = 0.5
+CONFLICT = 0.5
 LOW_CONFIDENCE = 0.5
 
 
@@ -44,28 +44,13 @@ class SignatureMatcher(Matcher):
         self, host: HostEvidence, hits: list[Hit], maker: str, score: float, order: list[tuple[str, float]]
     ) -> Verdict:
         sigs = self.signatures
-        notes: list[str] = []
         found_fw = identity.pick_firmware(hits, maker)
         firmware = found_fw[0] if found_fw else None
-        brand_hits = list(hits)
-        if firmware is not None and found_fw is not None:
-            brand_hits.extend(_oem_code_hits(sigs, maker, firmware.oem_code, found_fw[1]))
-        own = sigs.maker_brand.get(maker, maker)
-        has_oem = any(m.maker == maker for b in sigs.brands for m in b.makers if b.name != own)
-        brand = identity.pick_brand(identity.brand_scores(brand_hits, maker, sigs), own, has_oem)
+        oem_hits = _oem_code_hits(sigs, maker, found_fw[0].oem_code, found_fw[1]) if found_fw else []
+        brand_hits = hits + oem_hits
+        brand = self._brand(brand_hits, maker)
         model = identity.pick_model(hits, maker)
-        supporting = [h for h in hits if h.rule.vendor == maker]
-        if supporting and all(h.field == OUI_FIELD for h in supporting):
-            notes.append(f"OUI only: the MAC's registrant points at {maker}; no protocol confirmed it")
-        elif score < LOW_CONFIDENCE:
-            notes.append(f"low confidence ({score:.2f}): few or weak signals point at {maker}")
-        notes.extend(
-            f"conflicting evidence: {other} scored {s:.2f}" for other, s in order[1:] if s >= CONFLICT_SCORE
-        )
-        fields = frozenset(o.field for o in host.observations) | frozenset(
-            f"{o.field}={o.value}" for o in host.observations
-        )
-        device = vulns.Device(maker, brand, model, firmware, fields)
+        device = vulns.Device(maker, brand, model, firmware, _field_keys(host))
         findings, vuln_notes = vulns.decide(sigs.vulnerabilities, device)
         banned_by = regulation.covering(sigs.regulations, maker)
         return Verdict(
@@ -79,8 +64,31 @@ class SignatureMatcher(Matcher):
             confidence=round(score, 4),
             vulnerabilities=tuple(findings),
             evidence=_refs(brand_hits, maker),
-            notes=tuple(notes + vuln_notes),
+            notes=tuple(_notes(hits, maker, score, order) + vuln_notes),
         )
+
+    def _brand(self, hits: list[Hit], maker: str) -> str | None:
+        sigs = self.signatures
+        own = sigs.maker_brand.get(maker, maker)
+        has_oem = any(m.maker == maker for b in sigs.brands for m in b.makers if b.name != own)
+        return identity.pick_brand(identity.brand_scores(hits, maker, sigs), own, has_oem)
+
+
+def _field_keys(host: HostEvidence) -> frozenset[str]:
+    """``field`` and ``field=value`` for every observation (what a vulnerability may require)."""
+    fields = {o.field for o in host.observations}
+    return frozenset(fields | {f"{o.field}={o.value}" for o in host.observations})
+
+
+def _notes(hits: list[Hit], maker: str, score: float, order: list[tuple[str, float]]) -> list[str]:
+    notes: list[str] = []
+    supporting = [h for h in hits if h.rule.vendor == maker]
+    if supporting and all(h.field == OUI_FIELD for h in supporting):
+        notes.append(f"OUI only: the MAC's registrant points at {maker}; no protocol confirmed it")
+    elif score < LOW_CONFIDENCE:
+        notes.append(f"low confidence ({score:.2f}): few or weak signals point at {maker}")
+    notes.extend(f"conflicting evidence: {other} scored {s:.2f}" for other, s in order[1:] if s >= CONFLICT)
+    return notes
 
 
 def _oem_code_hits(sigs: Signatures, maker: str, code: str | None, source: Hit) -> list[Hit]:
