@@ -19,6 +19,7 @@ from netfinger.protocols import arp
 log = logging.getLogger("netfinger.scan")
 BATCH = 32
 RETRY_AFTER = 0.3  # seconds before silent addresses are asked once more
+TAIL = 0.5  # seconds to wait for the last replies (a LAN answers ARP within milliseconds)
 RETRY_LIMIT = 4096  # second pass only for sweeps up to this size (a sparse /16 gets one pass)
 PACKET_OUTGOING = 4
 PROC_ARP = Path("/proc/net/arp")
@@ -79,31 +80,44 @@ class ArpProbe(Probe):
 
     async def _sweep(self, ctx: ScanContext, sock: socket.socket, template: bytes,
                      targets: Iterable[str]) -> None:
-        loop = asyncio.get_running_loop()
         batch: list[bytes] = []
         for ip in targets:
             batch.append(arp.frame_for(template, ip))
             if len(batch) >= BATCH:
-                await ctx.pace(len(batch))
-                for frame in batch:
-                    await loop.sock_sendall(sock, frame)
+                await self._send_batch(ctx, sock, batch)
                 batch = []
         if batch:
-            await ctx.pace(len(batch))
-            for frame in batch:
+            await self._send_batch(ctx, sock, batch)
+
+    @staticmethod
+    async def _send_batch(ctx: ScanContext, sock: socket.socket, batch: list[bytes]) -> None:
+        """Pace the batch, then send it straight away; only a full socket buffer makes us wait."""
+        await ctx.pace(len(batch))
+        loop = asyncio.get_running_loop()
+        for frame in batch:
+            try:
+                sock.send(frame)
+            except BlockingIOError:
                 await loop.sock_sendall(sock, frame)
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        try:
+            return await self._run(ctx)
+        finally:
+            ctx.mark_sweep_done()
+
+    async def _run(self, ctx: ScanContext) -> ProbeOutcome:
         if not ctx.onlink or not ctx.iface:
             return Completed(self.name, 0, 0.0)
         if not ctx.is_root:
+            ctx.mark_sweep_done()
             return await self._neighbours(ctx)
         started = time.monotonic()
         local = iface_address(ctx)
         try:
             mac_file = Path(f"/sys/class/net/{ctx.iface}/address")
             mac = (await asyncio.to_thread(mac_file.read_text, encoding="ascii")).strip()
-            template = arp.build_template(mac, local or "0.0.0.0")
+            template = await asyncio.to_thread(arp.build_template, mac, local or "0.0.0.0")
             sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(arp.ETH_P_ARP))
         except (OSError, ValueError) as exc:
             return Failed(self.name, f"cannot open a raw socket on {ctx.iface}: {exc}")
@@ -120,7 +134,8 @@ class ArpProbe(Probe):
                     answered = {ip for ip, _ in self._seen}
                     again = [ip for ip in onlink_targets(ctx) if ip not in answered]
                     await self._sweep(ctx, sock, template, again)
-                await asyncio.sleep(min(1.0, ctx.timeout / 2))
+                ctx.mark_sweep_done()
+                await asyncio.sleep(min(TAIL, ctx.timeout / 2))
             finally:
                 stop.set()
                 receiver.cancel()

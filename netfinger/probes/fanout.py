@@ -1,17 +1,38 @@
-"""Run one coroutine per live target host, bounded by ``ctx.concurrency``; never raises."""
+"""Run one coroutine per live target host, as hosts turn up, bounded by ``ctx.concurrency``."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from ipaddress import IPv4Address
 
 from netfinger.probes.interface import ScanContext
+
+POLL = 0.05  # seconds between looks at the live-host set while discovery runs
 
 
 def live_targets(ctx: ScanContext) -> list[str]:
     hosts = [ip for ip in ctx.live_hosts if ctx.in_targets(ip) and str(ip) not in ctx.local_ips]
     return [str(ip) for ip in sorted(hosts, key=IPv4Address)]
+
+
+async def live_stream(ctx: ScanContext) -> AsyncIterator[str]:
+    """Each live target once, as soon as it is known, until discovery has finished."""
+    seen: set[str] = set()
+    if ctx.sweep_done is not None:
+        await ctx.sweep_done.wait()
+    while True:
+        finished = ctx.discovery_done is None or ctx.discovery_done.is_set()
+        for ip in live_targets(ctx):
+            if ip not in seen:
+                seen.add(ip)
+                yield ip
+        if finished:
+            return
+        assert ctx.discovery_done is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ctx.discovery_done.wait(), POLL)
 
 
 async def for_each_host(ctx: ScanContext, work: Callable[[str], Awaitable[int]]) -> tuple[int, int]:
@@ -22,7 +43,14 @@ async def for_each_host(ctx: ScanContext, work: Callable[[str], Awaitable[int]])
         async with gate:
             return await work(ip)
 
-    results = await asyncio.gather(*(one(ip) for ip in live_targets(ctx)), return_exceptions=True)
+    tasks: list[asyncio.Task[int]] = []
+    try:
+        async for ip in live_stream(ctx):
+            tasks.append(asyncio.create_task(one(ip)))
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        for task in tasks:
+            task.cancel()
     failed = [r for r in results if isinstance(r, BaseException)]
     for exc in failed:
         if isinstance(exc, asyncio.CancelledError):

@@ -8,6 +8,7 @@ functions (in ``netfinger/protocols/<name>.py``) and one thin async runner: a su
 from __future__ import annotations
 
 import abc
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
@@ -75,6 +76,16 @@ class ScanContext:
     lookup: Callable[[str, str], list[str]] = field(default=lambda ip, name: [])
     # Ports the tcp probe checks.
     tcp_ports: tuple[int, ...] = (8000, 37777, 34567, 35000, 9010, 5000)
+    # Set by the scan core when every discovery probe has finished. Unicast probes start with the
+    # discovery probes and take hosts as they turn up until then; None means "already finished".
+    discovery_done: asyncio.Event | None = None
+    # Set once the ARP sweep's first pass is out (at once when no sweep runs): unicast probes wait
+    # for it so their connections do not eat the rate budget the sweep needs.
+    sweep_done: asyncio.Event | None = None
+
+    def mark_sweep_done(self) -> None:
+        if self.sweep_done is not None:
+            self.sweep_done.set()
 
     async def pace(self, packets: int = 1) -> None:
         """Wait for the shared rate limit before sending ``packets`` packets."""

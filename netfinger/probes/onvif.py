@@ -89,5 +89,7 @@ class OnvifProbe(Probe):
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
+        if ctx.discovery_done is not None:
+            await ctx.discovery_done.wait()  # XAddrs come from WS-Discovery
         count, _ = await for_each_host(ctx, lambda ip: self._host(ctx, ip))
         return Completed(self.name, count, time.monotonic() - started)

@@ -14,6 +14,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from netfinger.errors import UsageError
 from netfinger.evidence import Sighting
+from netfinger.match.interface import Matcher
 from netfinger.probes import PROBES
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
 from netfinger.report.model import Report
@@ -68,23 +69,35 @@ async def _guarded(probe: Probe, ctx: ScanContext, limit: float) -> ProbeOutcome
         return Failed(probe.name, f"{type(exc).__name__}: {exc}"[:200])
 
 
-async def _run_phase(state: ScanState, name: str, probes: list[Probe], limit: float,
-                     stop: asyncio.Event) -> None:
-    if not probes or state.interrupted:
-        return
-    state.progress.phase(name, [p.name for p in probes])
-    tasks = {asyncio.create_task(_guarded(p, state.ctx, limit)): p for p in probes}
+async def _run_probes(state: ScanState, discovery: list[Probe], unicast: list[Probe],
+                      limits: tuple[float, float], stop: asyncio.Event) -> None:
+    """Run every probe at once: unicast probes take live hosts as discovery finds them."""
+    done = asyncio.Event()
+    state.ctx.discovery_done = done
+    state.ctx.sweep_done = asyncio.Event()
+    if not any(p.name == "arp" for p in discovery):
+        state.ctx.sweep_done.set()
+    state.progress.phase("discovery", [p.name for p in discovery])
+    state.progress.phase("unicast", [p.name for p in unicast])
+    tasks = {asyncio.create_task(_guarded(p, state.ctx, limits[0])): p for p in discovery}
+    first = set(tasks)
+    tasks.update({asyncio.create_task(_guarded(p, state.ctx, sum(limits))): p for p in unicast})
 
     def finished(task: asyncio.Task[ProbeOutcome]) -> None:
         if not task.cancelled():
             text = describe_outcome(task.result())
             state.outcomes[tasks[task].name] = text
             state.progress.probe_done(tasks[task].name, text)
+        if all(t.done() for t in first):
+            state.ctx.mark_sweep_done()
+            done.set()
 
     for task in tasks:
         task.add_done_callback(finished)
+    if not first:
+        state.ctx.mark_sweep_done()
+        done.set()
     stopper = asyncio.create_task(stop.wait())
-    await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
     while not stop.is_set() and any(not t.done() for t in tasks):
         await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
     if stop.is_set():
@@ -149,6 +162,19 @@ def _responsive_loop() -> Iterator[None]:
         sys.setswitchinterval(previous)
 
 
+async def _load_in_background(ctx: ScanContext) -> tuple[Matcher | None, str]:
+    """Parse signatures and the OUI registry in threads while the probes wait for answers.
+
+    Started once the ARP sweep is out, so the sweep's own start-up does not compete with it.
+    """
+    await asyncio.sleep(0)  # let the probes start and create the sweep event
+    if ctx.sweep_done is not None:
+        await ctx.sweep_done.wait()
+    matcher, _ = await asyncio.gather(asyncio.to_thread(load_matcher),
+                                      asyncio.to_thread(oui_org, "00:00:00:00:00:00"))
+    return matcher
+
+
 async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
                    progress: ProgressSink | None = None) -> Report:
     """Scan ``config.targets`` and return the report. Setting ``stop`` ends the scan early (interrupted)."""
@@ -159,18 +185,15 @@ async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
     probes = [PROBES[name]() for name in dict.fromkeys(config.probes)]
     discovery_limit, unicast_limit = _limits(config, address_count(networks))
     with _responsive_loop():
-        # Signatures and the OUI registry are parsed in threads while the probes wait for answers.
-        matcher_load = asyncio.create_task(asyncio.to_thread(load_matcher))
-        warm = asyncio.create_task(asyncio.to_thread(oui_org, "00:00:00:00:00:00"))
+        loads = asyncio.create_task(_load_in_background(state.ctx))
         try:
             discovery = [p for p in probes if p.phase == "discovery"]
-            await _run_phase(state, "discovery", discovery, discovery_limit, stop)
             unicast = [p for p in probes if p.phase != "discovery"]
-            await _run_phase(state, "unicast", unicast, unicast_limit, stop)
+            await _run_probes(state, discovery, unicast, (discovery_limit, unicast_limit), stop)
         finally:
             state.progress.close()
-        await warm
-        matcher = await matcher_load
+        matcher = await loads
+        state.store.enrich()
     for proto, count in state.store.outside_by_protocol.items():
         if proto in state.outcomes:
             state.outcomes[proto] += f"; {count} replies from outside the targets ignored"

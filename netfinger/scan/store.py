@@ -92,10 +92,18 @@ class EvidenceStore:
             note = f"MAC {mac} seen for {sighting.ip}, host already known as {host.mac}"
             if note not in host.anomalies:
                 host.anomalies.append(note)
-        if mac and not host.values("mac.address"):
-            host.add(Sighting(ip=None, observations=tuple(mac_observations(mac, sighting.protocol))))
         host.add(sighting)
         return host
+
+    def enrich(self) -> None:
+        """Add what each host's MAC says by itself (``mac.*``); done once, after the probes.
+
+        Deferred so the OUI registry (slow to load) never stalls the event loop while replies arrive.
+        """
+        for host in self._hosts:
+            if host.mac and not host.values("mac.address"):
+                source = host.protocols[0] if host.protocols else ""
+                host.add(Sighting(ip=None, observations=tuple(mac_observations(host.mac, source))))
 
     def hosts(self) -> list[HostEvidence]:
         return sorted(self._hosts, key=_ip_key)

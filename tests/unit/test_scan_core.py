@@ -10,6 +10,7 @@ from typing import ClassVar
 import pytest
 
 from netfinger.evidence import Observation, Sighting
+from netfinger.probes.fanout import for_each_host
 from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
 from netfinger.scan import ScanConfig, core, run_scan
 from netfinger.scan.iface import Interface
@@ -54,9 +55,17 @@ class FakeUnicast(Probe):
     phase: ClassVar[str] = "unicast"
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
-        SEEN_LIVE.append({str(ip) for ip in ctx.live_hosts})
+        hosts: set[str] = set()
+
+        async def work(ip: str) -> int:
+            hosts.add(ip)
+            return 1
+
+        count, _ = await for_each_host(ctx, work)
+        SEEN_LIVE.append(hosts)
+        assert ctx.discovery_done is not None and ctx.discovery_done.is_set()
         assert ctx.lookup("10.77.0.9", "wsd.scope.hardware") == ["DS-2CD2385G1-I"]
-        return Completed(self.name, 0, 0.0)
+        return Completed(self.name, count, 0.0)
 
 
 class Crashing(Probe):

@@ -24,6 +24,10 @@ def test_merge_by_mac_then_ip() -> None:
     )
     store.add(Sighting("10.77.0.9", observations=obs("http.status", "200"), protocol="http"))
     (host,) = store.hosts()
+    assert host.first("mac.address") is None  # added once, after the probes
+    store.enrich()
+    store.enrich()
+    assert host.values("mac.address") == [HIK_MAC]
     assert host.mac == HIK_MAC
     assert host.protocols == ["sadp", "arp", "http"]
     assert host.first("sadp.DeviceDescription") == "DS-2CD2320D-I"
@@ -44,6 +48,7 @@ def test_ip_with_two_macs_is_two_hosts_with_a_note() -> None:
     store = EvidenceStore(NET)
     store.add(Sighting("10.77.0.9", mac=HIK_MAC, protocol="arp"))
     store.add(Sighting("10.77.0.9", mac="02:00:00:00:00:09", protocol="arp"))
+    store.enrich()
     hosts = store.hosts()
     assert len(hosts) == 2
     assert {h.mac for h in hosts} == {HIK_MAC, "02:00:00:00:00:09"}
