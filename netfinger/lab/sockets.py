@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 LISTEN_BACKLOG = 64
 MULTICAST_TTL = 4
+MDNS_PORT = 5353
+MDNS_TTL = 255  # RFC 6762: every mDNS packet, multicast or unicast, goes out with IP TTL 255
 
 
 def udp_socket(ip: str, port: int, groups: Iterable[str]) -> socket.socket:
@@ -21,7 +23,11 @@ def udp_socket(ip: str, port: int, groups: Iterable[str]) -> socket.socket:
             sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + local)
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, local)
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
-        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, MULTICAST_TTL)
+        if port == MDNS_PORT:
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, MDNS_TTL)
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, MDNS_TTL)
+        else:
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, MULTICAST_TTL)
         sock.setblocking(False)
     except OSError:
         sock.close()
