@@ -7,6 +7,8 @@ from netfinger.lab.responders.dhip import DhipResponder
 from netfinger.lab.responders.http import HttpResponder
 from netfinger.lab.responders.mdns import MdnsResponder
 from netfinger.lab.responders.onvif import OnvifResponder
+from netfinger.lab.responders.replay_tcp import TcpReplayResponder
+from netfinger.lab.responders.replay_udp import UdpReplayResponder
 from netfinger.lab.responders.rtsp import RtspResponder
 from netfinger.lab.responders.sadp import SadpResponder
 from netfinger.lab.responders.ssdp import SsdpResponder
@@ -25,6 +27,8 @@ RESPONDERS: dict[str, Responder] = {
         RtspResponder(),
         TcpResponder(),
         MdnsResponder(),
+        UdpReplayResponder(),  # hostile sections (docs/lab.md, 'Hostile sections')
+        TcpReplayResponder(),
     )
 }
 
