@@ -103,12 +103,10 @@ def parse_dahua(raw: str, build: str | None = None) -> Firmware | None:
 
 @lru_cache(maxsize=4096)
 def parse(raw: str, maker: str | None, build: str | None = None) -> Firmware:
-    """Parse ``raw`` the way ``maker`` writes firmware; an unknown shape keeps the raw text."""
-    if maker == "Hikvision":
-        return parse_hikvision(raw, build) or Firmware(raw.strip(), OTHER)
-    if maker == "Dahua":
-        return parse_dahua(raw, build) or Firmware(raw.strip(), OTHER)
-    return parse_hikvision(raw, build) or parse_dahua(raw, build) or Firmware(raw.strip(), OTHER)
+    """Parse ``raw`` the way ``maker`` writes firmware; other makers and unknown shapes keep the text."""
+    parser = {"Hikvision": parse_hikvision, "Dahua": parse_dahua}.get(maker or "")
+    parsed = parser(raw, build) if parser else None
+    return parsed or Firmware(raw.strip(), OTHER)
 
 
 def hik_key(fw: Firmware) -> tuple[tuple[int, ...], date]:

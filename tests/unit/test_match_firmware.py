@@ -55,6 +55,8 @@ def test_unknown_shape_is_kept_raw() -> None:
     got = fw.parse("  firmware 7 ", "Dahua")
     assert got.family == fw.OTHER
     assert got.display == "firmware 7"
+    assert fw.parse("V5.4.5 build 170124", "Axis").display == "V5.4.5 build 170124"
+    assert fw.parse("V5.4.5 build 170124", "Axis").family == fw.OTHER
 
 
 def test_dahua_below_only_when_comparable() -> None:
