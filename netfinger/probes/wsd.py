@@ -12,6 +12,8 @@ from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, S
 from netfinger.probes.udp import Send, Step, exchange, open_socket, unanswered_live
 from netfinger.protocols import wsd
 
+MAX_MESSAGES_PER_HOST = 64  # an honest device answers a handful of Probes; beyond this it is a flood
+
 
 class WsdProbe(Probe):
     name: ClassVar[str] = "wsd"
@@ -21,6 +23,7 @@ class WsdProbe(Probe):
         self._sent_ids: set[str] = set()
         self._answered: set[str] = set()
         self._count = 0
+        self._per_host: dict[str, int] = {}
 
     def _probes(self, dests: list[str]) -> list[Send]:
         out: list[Send] = []
@@ -30,12 +33,29 @@ class WsdProbe(Probe):
                 out.append((data, (dest, wsd.WSD_PORT)))
         return out
 
+    def _flooding(self, ctx: ScanContext, ip: str) -> bool:
+        """True once a host has sent more than MAX_MESSAGES_PER_HOST messages (noted once, then ignored)."""
+        seen = self._per_host.get(ip, 0) + 1
+        self._per_host[ip] = seen
+        if seen == MAX_MESSAGES_PER_HOST + 1:
+            note = f"wsd: over {MAX_MESSAGES_PER_HOST} messages from this host (flood); the rest not read"
+            ctx.emit(Sighting(ip=ip, anomalies=(note,)))
+        return seen > MAX_MESSAGES_PER_HOST
+
     def _handle(self, ctx: ScanContext, data: bytes, addr: tuple[str, int], heard: str) -> None:
+        if self._flooding(ctx, addr[0]):
+            return
         msg = wsd.parse_message(data)
         if not msg.valid:
+            if heard == "reply":  # sent to our own probe socket: a reply, however broken
+                ctx.emit(Sighting(ip=addr[0], anomalies=(f"wsd: unreadable reply ({msg.error})",),
+                                  raw=(RawReply.capture("wsd", f"{addr[0]}:{addr[1]}", data),)))
             return
         source = f"udp/{wsd.WSD_PORT}"
         anomalies: list[str] = []
+        if len(msg.scopes) > wsd.MAX_SCOPES_KEPT:
+            kept = wsd.MAX_SCOPES_KEPT
+            anomalies.append(f"wsd: {len(msg.scopes)} scopes in one message (first {kept} kept)")
         if msg.action == "ProbeMatches":
             if heard == "listen":
                 return  # someone else's exchange seen on the group socket

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from netfinger.evidence import Observation, bounded
-from netfinger.protocols.xmlsafe import envelope_prefix, find_path, local, parse_xml, text
+from netfinger.protocols.xmlsafe import envelope_prefix, find_path, local, parse_xml, refusal, text
 
 WSD_GROUP = "239.255.255.250"
 WSD_PORT = 3702
@@ -17,6 +17,7 @@ NS_ADDRESSING = "http://schemas.xmlsoap.org/ws/2004/08/addressing"
 NS_DISCOVERY = "http://schemas.xmlsoap.org/ws/2005/04/discovery"
 NS_NETWORK = "http://www.onvif.org/ver10/network/wsdl"
 NS_ONVIF_DEVICE = "http://www.onvif.org/ver10/device/wsdl"
+MAX_SCOPES_KEPT = 64  # scopes turned into observations per message
 TO_DISCOVERY = "urn:schemas-xmlsoap-org:ws:2005:04:discovery"
 ACTION_PROBE = "http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe"
 ANONYMOUS = "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
@@ -118,7 +119,9 @@ def _addressing_prefix(data: bytes) -> str:
 def parse_message(data: bytes) -> WsdMessage:
     """Parse a ProbeMatches, Hello or Bye. Never raises; ``valid`` is False for anything else."""
     root = parse_xml(data)
-    if root is None or local(root.tag) != "Envelope":
+    if root is None:
+        return WsdMessage(False, error=refusal(data))
+    if local(root.tag) != "Envelope":
         return WsdMessage(False, error="not a SOAP envelope")
     header = find_path(root, "Header")
     body = find_path(root, "Body")
@@ -180,7 +183,7 @@ def observations(msg: WsdMessage, source: str) -> list[Observation]:
     add("wsd.types", msg.types)
     add("wsd.metadata_version", msg.metadata_version)
     add("wsd.envelope", msg.envelope if msg.envelope != "/" else "")
-    for scope in msg.scopes[:64]:
+    for scope in msg.scopes[:MAX_SCOPES_KEPT]:
         add("wsd.scope", scope.uri)
         if scope.category:
             add(f"wsd.scope.{scope.category}", scope.value)

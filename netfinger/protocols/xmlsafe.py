@@ -10,6 +10,7 @@ from defusedxml import ElementTree as SafeET
 MAX_XML_BYTES = 256 * 1024
 
 _PREFIX_RE = re.compile(rb"<\s*([A-Za-z_][\w.-]*):Envelope\b")
+_DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def parse_xml(data: bytes) -> ET.Element | None:
@@ -21,6 +22,17 @@ def parse_xml(data: bytes) -> ET.Element | None:
     except Exception:  # defusedxml raises ParseError, DefusedXmlException, ValueError ...
         return None
     return root if isinstance(root, ET.Element) else None
+
+
+def refusal(data: bytes) -> str:
+    """Why :func:`parse_xml` gives None for ``data``, worded for an anomaly note."""
+    if not data:
+        return "empty"
+    if len(data) > MAX_XML_BYTES:
+        return f"XML larger than {MAX_XML_BYTES} bytes, not parsed"
+    if _DTD_RE.search(data):
+        return "XML with a DTD or entity declarations (entity bomb / external entity), refused"
+    return "not well-formed XML"
 
 
 def local(tag: object) -> str:
