@@ -10,7 +10,7 @@ from netfinger.evidence import Observation, RawReply, Sighting, bounded
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
 from netfinger.probes.tcpio import request
 from netfinger.probes.udp import Send, Step, exchange, open_socket
-from netfinger.protocols import http, ssdp
+from netfinger.protocols import http, ssdp, xmlsafe
 
 MAX_FETCHES = 512
 
@@ -40,6 +40,7 @@ class SsdpProbe(Probe):
             ip=ip,
             observations=tuple(ssdp.description_observations(fields, port, bounded(location))),
             raw=(RawReply.capture("upnp", bounded(location, 256), result.data),),
+            anomalies=tuple(description_problems(location, resp.body, fields, result.cut)),
             protocol="ssdp",
         ))
 
@@ -97,3 +98,15 @@ class SsdpProbe(Probe):
             for task in self._tasks:
                 task.cancel()
         return Completed(self.name, self._count, time.monotonic() - started)
+
+
+def description_problems(location: str, body: bytes, fields: dict[str, str], cut: bool) -> list[str]:
+    """Anomaly notes for a description that was too large or could not be read."""
+    where = bounded(location, 200)
+    notes: list[str] = []
+    if cut:
+        notes.append(f"upnp: description at {where!r} reached the {http.MAX_RESPONSE_BYTES}-byte limit, cut")
+    if not fields:
+        why = xmlsafe.refusal(body) if xmlsafe.parse_xml(body) is None else "no UPnP device element"
+        notes.append(f"upnp: description at {where!r} unreadable ({why})")
+    return notes
