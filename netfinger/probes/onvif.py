@@ -3,6 +3,8 @@ and GetDeviceInformation with user-supplied credentials only."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -15,6 +17,7 @@ from netfinger.probes.tcpio import request
 from netfinger.protocols import http, onvif
 
 MAX_ONVIF_BYTES = 64 * 1024
+XADDR_POLL = 0.1
 
 
 def xaddr_targets(ctx: ScanContext, ip: str) -> list[tuple[str, int, str]]:
@@ -75,10 +78,20 @@ class OnvifProbe(Probe):
                 break
         return out
 
+    @staticmethod
+    async def _wait_for_xaddrs(ctx: ScanContext, ip: str) -> list[tuple[str, int, str]]:
+        """The host's XAddrs, waiting (until discovery ends) for its WS-Discovery reply if need be."""
+        targets = xaddr_targets(ctx, ip)
+        while not targets and ctx.discovery_done is not None and not ctx.discovery_done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ctx.discovery_done.wait(), XADDR_POLL)
+            targets = xaddr_targets(ctx, ip)
+        return targets
+
     async def _host(self, ctx: ScanContext, ip: str) -> int:
         obs: list[Observation] = []
         raws: list[RawReply] = []
-        for host, port, path in xaddr_targets(ctx, ip):
+        for host, port, path in await self._wait_for_xaddrs(ctx, ip):
             obs += await self._endpoint(ctx, host, port, path, raws)
             if obs:
                 break
@@ -89,7 +102,5 @@ class OnvifProbe(Probe):
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
-        if ctx.discovery_done is not None:
-            await ctx.discovery_done.wait()  # XAddrs come from WS-Discovery
         count, _ = await for_each_host(ctx, lambda ip: self._host(ctx, ip))
         return Completed(self.name, count, time.monotonic() - started)
