@@ -41,12 +41,17 @@ class DhipProbe(Probe):
         if data[:1] == bytes([dhip_legacy.REPLY_MAGIC]):
             legacy = dhip_legacy.parse_reply(data)
             if not legacy.valid:
+                note = f"dhip: unreadable legacy reply on udp/{addr[1]} ({legacy.error})"
+                ctx.emit(Sighting(ip=addr[0], raw=raw, anomalies=(note, *legacy.anomalies)))
                 return
             obs = tuple(dhip_legacy.observations(legacy, source))
             notes = tuple(legacy.anomalies)
         else:
             reply = dhip.parse_reply(data)
             if not reply.valid:
+                if not reply.method:  # broken header or body (a well-formed request is just ignored)
+                    note = f"dhip: unreadable reply on udp/{addr[1]} ({reply.error})"
+                    ctx.emit(Sighting(ip=addr[0], raw=raw, anomalies=(note, *reply.anomalies)))
                 return
             obs = tuple(dhip.observations(reply, source))
             notes = tuple(reply.anomalies)
