@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from netfinger.evidence import HostEvidence
-from netfinger.match import identity, regulation, vulns
+from netfinger.match import identity, regulation, trust, vulns
 from netfinger.match import oui as oui_lookup
 from netfinger.match.brandrules import slug
 from netfinger.match.interface import EvidenceRef, Matcher, Verdict
@@ -27,18 +28,21 @@ class SignatureMatcher(Matcher):
         self.index = RuleIndex(signatures.rules)
         self._oui = oui
 
-    def hits(self, host: HostEvidence) -> list[Hit]:
+    def hits(self, host: HostEvidence, distrust: dict[str, str] | None = None) -> list[Hit]:
         observations = [*host.observations, *derived_observations(host, self._oui)]
-        return collect_hits(observations, self.index)
+        return collect_hits(trust.trusted(observations, distrust or {}), self.index)
 
     def classify(self, host: HostEvidence) -> Verdict:
-        hits = self.hits(host)
+        distrust = trust.distrusted(host)
+        hits = self.hits(host, distrust)
         scores = maker_scores(hits)
         order = ranked(scores)
+        ignored = [f"ignored {proto} evidence: {why}" for proto, why in sorted(distrust.items())]
         if not order or order[0][1] < MIN_MAKER_SCORE:
-            return Verdict(evidence=_refs(hits, None), notes=_weak_note(order))
+            return Verdict(evidence=_refs(hits, None), notes=(*ignored, *_weak_note(order)))
         maker, score = order[0]
-        return self._verdict(host, hits, maker, score, order)
+        verdict = self._verdict(host, hits, maker, score, order)
+        return replace(verdict, notes=(*ignored, *verdict.notes)) if ignored else verdict
 
     def _verdict(
         self, host: HostEvidence, hits: list[Hit], maker: str, score: float, order: list[tuple[str, float]]

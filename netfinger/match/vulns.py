@@ -97,6 +97,7 @@ def decide(vulns: tuple[Vulnerability, ...], dev: Device) -> tuple[list[VulnFind
     """Findings that apply to ``dev`` and notes for the ones that might (no version data)."""
     findings: list[VulnFinding] = []
     notes: list[str] = []
+    unchecked: list[str] = []
     for vuln in vulns:
         if vuln.maker != dev.maker or not dev.model or (vuln.brands and dev.brand not in vuln.brands):
             continue
@@ -108,8 +109,11 @@ def decide(vulns: tuple[Vulnerability, ...], dev: Device) -> tuple[list[VulnFind
         if vuln.basis == "model":
             notes.append(f"{vuln.id} may apply: model {dev.model} is in {family.family}; no version data")
             continue
+        if dev.firmware is None:
+            unchecked.append(vuln.id)
+            continue
         verdict = firmware_verdict(dev.firmware, family.firmware)
-        shown = dev.firmware.display if dev.firmware else "unknown"
+        shown = dev.firmware.display
         if verdict is None:
             notes.append(f"{vuln.id}: {dev.model} is in {family.family}; firmware {shown} cannot be placed")
             continue
@@ -125,4 +129,6 @@ def decide(vulns: tuple[Vulnerability, ...], dev: Device) -> tuple[list[VulnFind
                     title=vuln.title,
                 )
             )
+    if unchecked:
+        notes.append(f"firmware unknown: cannot check {', '.join(unchecked)} for model {dev.model}")
     return findings, notes

@@ -24,7 +24,8 @@ def _cases() -> list[Any]:
 
 def build_host(case: dict[str, Any]) -> HostEvidence:
     observations = [Observation(str(f), str(v)) for f, v in case.get("observations") or []]
-    return HostEvidence(ip="192.0.2.10", mac=case.get("mac"), observations=observations)
+    anomalies = [str(a) for a in case.get("anomalies") or []]
+    return HostEvidence(ip="192.0.2.10", mac=case.get("mac"), observations=observations, anomalies=anomalies)
 
 
 @pytest.mark.parametrize("case", _cases())
