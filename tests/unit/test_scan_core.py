@@ -17,6 +17,7 @@ from netfinger.scan.iface import Interface
 
 IFACE = Interface("eth0", (IPv4Interface("10.77.0.1/24"),), ("UP", "LOWER_UP"))
 SEEN_LIVE: list[set[str]] = []
+WORK_STARTED: list[float] = []
 
 
 class FakeArp(Probe):
@@ -32,6 +33,7 @@ class FakeArp(Probe):
             )
         )
         ctx.emit(Sighting("10.99.9.9", mac="58:50:ed:00:00:01", protocol="arp"))  # outside the targets
+        ctx.mark_sweep_done()
         return Completed(self.name, 2, 0.0)
 
 
@@ -58,6 +60,7 @@ class FakeUnicast(Probe):
         hosts: set[str] = set()
 
         async def work(ip: str) -> int:
+            WORK_STARTED.append(time.monotonic())
             hosts.add(ip)
             return 1
 
@@ -91,6 +94,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(core, "PROBES", fake)
     monkeypatch.setattr(core, "list_interfaces", lambda: [IFACE])
     SEEN_LIVE.clear()
+    WORK_STARTED.clear()
 
 
 def test_phases_merge_and_report() -> None:
@@ -138,3 +142,12 @@ def test_unknown_probe_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError, match="unknown probe"):
         asyncio.run(run_scan(ScanConfig(targets=("10.77.0.0/24",), probes=("nope",))))
+
+
+def test_unicast_work_starts_while_discovery_still_listens() -> None:
+    config = ScanConfig(targets=("10.77.0.0/24",), probes=("arp", "wsd", "http"))
+    started = time.monotonic()
+    report = asyncio.run(run_scan(config))
+    assert len(WORK_STARTED) == 1
+    assert WORK_STARTED[0] - started < 0.25  # the slow discovery probe takes 0.3 s
+    assert report.scan.probes["http"].startswith("completed (1 replies")
