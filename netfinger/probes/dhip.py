@@ -49,7 +49,7 @@ class DhipProbe(Probe):
         else:
             reply = dhip.parse_reply(data)
             if not reply.valid:
-                if not reply.method:  # broken header or body (a well-formed request is just ignored)
+                if data[4:8] == dhip.MAGIC and not reply.method:  # broken DHIP (a request is ignored)
                     note = f"dhip: unreadable reply on udp/{addr[1]} ({reply.error})"
                     ctx.emit(Sighting(ip=addr[0], raw=raw, anomalies=(note, *reply.anomalies)))
                 return

@@ -8,7 +8,7 @@ from typing import ClassVar
 from netfinger.evidence import RawReply, Sighting
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
 from netfinger.probes.udp import Send, Step, exchange, open_socket, unanswered_live
-from netfinger.protocols import sadp
+from netfinger.protocols import sadp, xmlsafe
 
 
 class SadpProbe(Probe):
@@ -30,7 +30,11 @@ class SadpProbe(Probe):
 
     def _handle(self, ctx: ScanContext, data: bytes, addr: tuple[str, int]) -> None:
         reply = sadp.parse_reply(data)
+        raw = (RawReply.capture("sadp", f"{addr[0]}:{addr[1]}", data),)
         if not reply.valid:
+            if b"ProbeMatch" in data:  # a broken ProbeMatch sent to our own socket is kept as such
+                broken = f"sadp: unreadable reply ({reply.error})"
+                ctx.emit(Sighting(ip=addr[0], raw=raw, anomalies=(broken,)))
             return
         anomalies = []
         note = sadp.check_uuid(reply, self._sent)
@@ -38,6 +42,9 @@ class SadpProbe(Probe):
             anomalies.append(note)
         if reply.malformed:
             anomalies.append("sadp: reply is not well-formed XML (read with the line parser)")
+            why = xmlsafe.refusal(data)
+            if why != xmlsafe.NOT_WELL_FORMED:
+                anomalies.append(f"sadp: {why}")
         if reply.ipv4 and reply.ipv4 != addr[0]:
             anomalies.append(f"sadp: reply from {addr[0]} claims IPv4Address {reply.ipv4[:40]}")
         self._answered.add(addr[0])
@@ -45,7 +52,7 @@ class SadpProbe(Probe):
         ctx.emit(Sighting(
             ip=addr[0],
             observations=tuple(sadp.observations(reply, f"udp/{sadp.SADP_PORT}")),
-            raw=(RawReply.capture("sadp", f"{addr[0]}:{addr[1]}", data),),
+            raw=raw,
             anomalies=tuple(anomalies),
             protocol="sadp",
         ))

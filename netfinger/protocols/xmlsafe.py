@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from defusedxml import ElementTree as SafeET
 
 MAX_XML_BYTES = 256 * 1024
+NOT_WELL_FORMED = "not well-formed XML"
 
 _PREFIX_RE = re.compile(rb"<\s*([A-Za-z_][\w.-]*):Envelope\b")
 _DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -32,7 +33,7 @@ def refusal(data: bytes) -> str:
         return f"XML larger than {MAX_XML_BYTES} bytes, not parsed"
     if _DTD_RE.search(data):
         return "XML with a DTD or entity declarations (entity bomb / external entity), refused"
-    return "not well-formed XML"
+    return NOT_WELL_FORMED
 
 
 def local(tag: object) -> str:
