@@ -9,7 +9,7 @@ from typing import ClassVar
 from netfinger.evidence import Observation, RawReply, Sighting, bounded
 from netfinger.probes.fanout import for_each_host
 from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.tcpio import TcpResult, request
+from netfinger.probes.tcpio import TcpResult, read_anomalies, request
 from netfinger.protocols import http, http_ident, tls
 from netfinger.protocols.http_observations import identification, landing_page
 
@@ -38,23 +38,27 @@ class HttpProbe(Probe):
         resp = http.parse_response(root.data)
         obs: list[Observation] = []
         raws = [RawReply.capture("http", f"{base}/", root.data)]
+        notes = read_anomalies("http", port, root)
         if root.peercert:
             obs += tls_observations(root.peercert, port, base)
         if not resp.valid:  # not HTTP on this port: no point asking for identification pages
             opened = Observation("tcp.open", str(port), port, f"tcp/{port}")
-            ctx.emit(Sighting(ip=ip, observations=(*obs, opened), protocol="http" if obs else "tcp"))
+            ctx.emit(Sighting(ip=ip, observations=(*obs, opened), anomalies=tuple(notes),
+                              protocol="http" if obs else "tcp"))
             return 0
         obs += landing_page(resp, port, f"{base}/")
         requests = identification_requests()
         results = await asyncio.gather(*(self._get(ctx, ip, port, req) for req in requests))
         for (_, path, _, _), result in zip(requests, results, strict=True):
+            notes += [n for n in read_anomalies("http", port, result) if n not in notes]
             sub = http.parse_response(result.data)
             if not sub.valid:
                 continue
             obs += identification(path, sub, port, f"{base}{path}")
             if sub.status == 200 and path != http_ident.FAVICON:
                 raws.append(RawReply.capture("http", bounded(f"{base}{path}", 256), result.data))
-        ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), protocol="http"))
+        ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), anomalies=tuple(notes),
+                          protocol="http"))
         return 1
 
     async def _host(self, ctx: ScanContext, ip: str) -> int:

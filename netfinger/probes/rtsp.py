@@ -8,7 +8,7 @@ from typing import ClassVar
 from netfinger.evidence import RawReply, Sighting
 from netfinger.probes.fanout import for_each_host
 from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.tcpio import request
+from netfinger.probes.tcpio import read_anomalies, request
 from netfinger.protocols import http, rtsp
 
 MAX_RTSP_BYTES = 64 * 1024
@@ -22,20 +22,25 @@ class RtspProbe(Probe):
         url = f"rtsp://{ip}:{rtsp.RTSP_PORT}/"
         obs = []
         raws = []
+        notes: list[str] = []
         for cseq, method in enumerate(("OPTIONS", "DESCRIBE"), start=1):
             await ctx.pace()
             result = await request(ip, rtsp.RTSP_PORT, rtsp.build_request(method, url, cseq), ctx.io_timeout,
                                    limit=MAX_RTSP_BYTES, done=http.is_complete)
             if not result.connected:
-                return 0
+                break
+            notes += [n for n in read_anomalies("rtsp", rtsp.RTSP_PORT, result) if n not in notes]
             resp = rtsp.parse(result.data)
             if not resp.valid:
                 continue
             obs += rtsp.observations(resp, method, f"{url} {method}")
             raws.append(RawReply.capture("rtsp", f"{url} {method}", result.data))
         if not obs:
+            if notes:  # an answer was started and never finished: say so even with nothing readable
+                ctx.emit(Sighting(ip=ip, anomalies=tuple(notes)))
             return 0
-        ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), protocol="rtsp"))
+        ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), anomalies=tuple(notes),
+                          protocol="rtsp"))
         return 1
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:

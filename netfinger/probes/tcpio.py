@@ -19,6 +19,20 @@ class TcpResult:
     peercert: bytes | None = None
     error: str = ""
     cut: bool = False  # the size cap was hit
+    ended: str = ""  # why reading stopped: done | eof | cap | timeout | reset | error
+
+
+def read_anomalies(proto: str, port: int, result: TcpResult) -> list[str]:
+    """Anomaly notes for a reply that was oversize, still dripping at the deadline, or reset mid-way."""
+    if not result.data:
+        return []
+    if result.cut:
+        return [f"{proto}: reply on port {port} reached the {len(result.data)}-byte limit, cut (oversize)"]
+    if result.ended == "timeout":
+        return [f"{proto}: reply on port {port} still incomplete at the read timeout (slow sender), cut"]
+    if result.ended == "reset":
+        return [f"{proto}: connection on port {port} reset mid-reply"]
+    return []
 
 
 def insecure_tls() -> ssl.SSLContext:
@@ -43,22 +57,31 @@ def tls_context() -> ssl.SSLContext:
 
 
 async def _read(reader: asyncio.StreamReader, deadline: float, limit: int,
-                done: Callable[[bytes], bool] | None) -> tuple[bytes, bool]:
+                done: Callable[[bytes], bool] | None) -> tuple[bytes, str]:
+    """Read until ``done``, EOF, ``limit`` bytes or the deadline; returns the bytes and why it stopped."""
     buf = bytearray()
+    ended = "cap"
     while len(buf) < limit:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
+            ended = "timeout"
             break
         try:
             chunk = await asyncio.wait_for(reader.read(min(65536, limit - len(buf))), remaining)
-        except (TimeoutError, OSError, ssl.SSLError):
+        except TimeoutError:
+            ended = "timeout"
+            break
+        except (OSError, ssl.SSLError) as exc:
+            ended = "reset" if isinstance(exc, ConnectionResetError) else "error"
             break
         if not chunk:
+            ended = "eof"
             break
         buf += chunk
         if done is not None and done(bytes(buf)):
+            ended = "done"
             break
-    return bytes(buf), len(buf) >= limit
+    return bytes(buf), ended
 
 
 async def request(host: str, port: int, payload: bytes, seconds: float, *, tls: bool = False,
@@ -82,8 +105,8 @@ async def request(host: str, port: int, payload: bytes, seconds: float, *, tls: 
         if payload:
             writer.write(payload)
             await asyncio.wait_for(writer.drain(), seconds)
-        data, cut = await _read(reader, time.monotonic() + (read_time or seconds), limit, done)
-        return TcpResult(True, data, cert, cut=cut)
+        data, ended = await _read(reader, time.monotonic() + (read_time or seconds), limit, done)
+        return TcpResult(True, data, cert, cut=len(data) >= limit, ended=ended)
     except (TimeoutError, OSError, ssl.SSLError) as exc:
         return TcpResult(True, peercert=cert, error=type(exc).__name__)
     finally:
