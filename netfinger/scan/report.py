@@ -13,6 +13,7 @@ from netfinger.match import default_matcher, signatures_version
 from netfinger.match.interface import Matcher, Verdict
 from netfinger.report.model import HostReport, Report, ScanInfo
 from netfinger.scan.config import ScanConfig
+from netfinger.scan.identity import note_conflicts
 from netfinger.scan.store import EvidenceStore
 
 log = logging.getLogger("netfinger.scan")
@@ -58,8 +59,10 @@ def build_report(config: ScanConfig, store: EvidenceStore, outcomes: dict[str, s
         scanner_host=socket.gethostname(),
         interrupted=interrupted,
     )
+    evidence = store.hosts()
+    note_conflicts(evidence)
     hosts = [
         HostReport(evidence=h, verdict=classify(matcher_, h) if matcher_ else Verdict())
-        for h in store.hosts()
+        for h in evidence
     ]
     return Report(scan=info, hosts=hosts)
