@@ -24,14 +24,15 @@ class TcpResult:
 
 def read_anomalies(proto: str, port: int, result: TcpResult) -> list[str]:
     """Anomaly notes for a reply that was oversize, still dripping at the deadline, or reset mid-way."""
+    if result.ended == "reset":
+        when = "mid-reply" if result.data else "before a reply"
+        return [f"{proto}: connection on port {port} reset {when}"]
     if not result.data:
         return []
     if result.cut:
         return [f"{proto}: reply on port {port} reached the {len(result.data)}-byte limit, cut (oversize)"]
     if result.ended == "timeout":
         return [f"{proto}: reply on port {port} still incomplete at the read timeout (slow sender), cut"]
-    if result.ended == "reset":
-        return [f"{proto}: connection on port {port} reset mid-reply"]
     return []
 
 
