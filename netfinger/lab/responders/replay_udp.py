@@ -13,7 +13,7 @@ section::
           reply: {text: "<?xml ...RelatesTo>{mid}</..."}
           copies: 10000                         # a burst; {seq} is 0..copies-1 in each copy
           to: sender                            # sender | group | both
-          once: true                            # only the first matching request is answered
+          every: 5                              # answer at most once every 5 seconds (a burst per scan)
           announce: false                       # also sent to the group when the device comes up
 
 A reply larger than a UDP datagram (65,507 bytes) is refused when the profile is loaded.
@@ -22,6 +22,7 @@ A reply larger than a UDP datagram (65,507 bytes) is refused when the profile is
 from __future__ import annotations
 
 import ipaddress
+import time
 from typing import Any
 
 from netfinger.lab.responders import capture, payload, schema
@@ -30,7 +31,7 @@ from netfinger.lab.responders.templating import render, time_vars
 
 MAX_DATAGRAM = 65507
 MAX_COPIES = 100_000
-RULE_KEYS = {"port", "groups", "when", "capture", "reply", "copies", "to", "once", "announce"}
+RULE_KEYS = {"port", "groups", "when", "capture", "reply", "copies", "to", "every", "announce"}
 TARGETS = ("sender", "group", "both")
 
 
@@ -51,8 +52,8 @@ def _validate_rule(rule: Any, where: str) -> None:
         capture.validate(spec["capture"], f"{where}.capture")
     payload.validate(spec.get("reply"), f"{where}.reply")
     schema.opt_int(spec, "copies", where, lo=1, hi=MAX_COPIES)
-    for key in ("once", "announce"):
-        schema.opt_bool(spec, key, where)
+    schema.opt_int(spec, "every", where, lo=1, hi=86400)
+    schema.opt_bool(spec, "announce", where)
     if spec.get("to", "sender") not in TARGETS:
         raise ProfileError(f"{where}.to: one of {', '.join(TARGETS)}")
     if (spec.get("to") in ("group", "both") or spec.get("announce")) and not spec.get("groups"):
@@ -72,7 +73,7 @@ class UdpReplayResponder(Responder):
     name = "udp_replay"
 
     def __init__(self) -> None:
-        self._answered: set[tuple[str, int]] = set()  # (device, rule index) of ``once`` rules
+        self._last: dict[tuple[str, int], float] = {}  # (device, rule index) -> when an ``every`` rule fired
 
     def validate(self, section: Any, where: str) -> None:
         sec = schema.mapping(section, where)
@@ -95,13 +96,19 @@ class UdpReplayResponder(Responder):
         for index, rule in enumerate(rules(device)):
             if int(rule["port"]) != port or not capture.matches(rule.get("when"), data):
                 continue
-            if rule.get("once"):
-                if (device.name, index) in self._answered:
-                    continue
-                self._answered.add((device.name, index))
+            if "every" in rule and not self._due(device.name, index, float(rule["every"])):
+                continue
             extra = {**time_vars(), **capture.values(rule.get("capture"), data)}
             out += burst(device, rule, extra, destinations(rule, peer))
         return out
+
+    def _due(self, device: str, index: int, every: float) -> bool:
+        now = time.monotonic()
+        last = self._last.get((device, index))
+        if last is not None and now - last < every:
+            return False
+        self._last[(device, index)] = now
+        return True
 
     def announcements(self, device: Device) -> list[Datagram]:
         out: list[Datagram] = []
