@@ -21,7 +21,7 @@ from netfinger.lab.state import LabState
 pytestmark = pytest.mark.lab
 
 NETFINGER = Path(sys.executable).parent / "netfinger"
-LISTEN_WINDOW = 2.0
+LISTEN_WINDOW = 3.0  # the default is 2 s; a margin for a machine shared with other lab tests
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_every_answered_protocol_shows_in_evidence(
         lacking = [p for p in device.protocols if p not in host["protocols"] or not _has_fields(p, prefixes)]
         if lacking:
             gaps[device.name] = lacking
-    assert gaps == {}
+    assert gaps == {}, f"protocols missing from evidence: {gaps}; probes: {report['scan']['probes']}"
 
 
 def _has_fields(protocol: str, prefixes: set[str]) -> bool:
