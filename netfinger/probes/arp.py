@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from netfinger.evidence import Observation, Sighting
-from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext, Skipped
 from netfinger.probes.udp import enlarge_receive_buffer, iface_address
 from netfinger.protocols import arp
 
@@ -107,8 +107,8 @@ class ArpProbe(Probe):
             ctx.mark_sweep_done()
 
     async def _run(self, ctx: ScanContext) -> ProbeOutcome:
-        if not ctx.onlink or not ctx.iface:
-            return Completed(self.name, 0, 0.0)
+        if not ctx.targets_on_link() or not ctx.iface:
+            return Skipped(self.name, "no target on the scan interface's networks")
         if not ctx.is_root:
             ctx.mark_sweep_done()
             return await self._neighbours(ctx)

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import Send, Step, exchange, open_socket, unanswered_live
+from netfinger.probes.udp import LATE_FOLLOW_UP, Send, Step, exchange, open_socket, unanswered_live
 from netfinger.protocols import dhip, dhip_legacy
 
 
@@ -21,7 +21,7 @@ class DhipProbe(Probe):
 
     def _first(self, ctx: ScanContext) -> list[Send]:
         out: list[Send] = []
-        if ctx.onlink:
+        if ctx.targets_on_link():
             out.append((dhip.build_search(), (dhip.DHIP_GROUP, dhip.DHIP_PORT)))
         for net in ctx.onlink:
             if net.prefixlen < 31 and any(net.overlaps(t) for t in ctx.networks):
@@ -73,6 +73,7 @@ class DhipProbe(Probe):
             Step(0.0, lambda: self._first(ctx)),
             Step(min(0.3, window / 4), lambda: self._first(ctx)[:1]),
             Step(window / 2, lambda: self._unicast(ctx)),
+            Step(window * LATE_FOLLOW_UP, lambda: self._unicast(ctx)),
         ]
         try:
             with sock:

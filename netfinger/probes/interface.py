@@ -92,6 +92,10 @@ class ScanContext:
         if self.pacer is not None:
             await self.pacer(packets)
 
+    def targets_on_link(self) -> bool:
+        """True when some target shares a network with the scan interface (ARP, multicast reach it)."""
+        return any(t.overlaps(link) for t in self.networks for link in self.onlink)
+
     def on_link(self, ip: str | IPv4Address) -> bool:
         try:
             addr = IPv4Address(str(ip))

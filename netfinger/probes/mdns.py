@@ -8,7 +8,7 @@ import time
 from typing import Any, ClassVar
 
 from netfinger.evidence import Sighting
-from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext, Skipped
 from netfinger.probes.udp import iface_address
 from netfinger.protocols import mdns
 
@@ -44,8 +44,8 @@ class MdnsProbe(Probe):
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
         local = iface_address(ctx)
-        if not ctx.onlink or local is None:
-            return Completed(self.name, 0, 0.0)
+        if not ctx.targets_on_link() or local is None:
+            return Skipped(self.name, "no target on the scan interface's networks")
         try:
             from zeroconf import IPVersion, ServiceStateChange
             from zeroconf.asyncio import AsyncServiceBrowser, AsyncZeroconf

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import Send, Step, exchange, open_socket, unanswered_live
+from netfinger.probes.udp import LATE_FOLLOW_UP, Send, Step, exchange, open_socket, unanswered_live
 from netfinger.protocols import sadp, xmlsafe
 
 
@@ -64,11 +64,12 @@ class SadpProbe(Probe):
             sock = open_socket(ctx)
         except OSError as exc:
             return Failed(self.name, f"cannot open a UDP socket: {exc}")
-        group = [sadp.SADP_GROUP] if ctx.onlink else []
+        group = [sadp.SADP_GROUP] if ctx.targets_on_link() else []
         steps = [
             Step(0.0, lambda: self._inquiries(group)),
             Step(min(0.3, window / 4), lambda: self._inquiries(group)),
             Step(window / 2, lambda: self._inquiries(unanswered_live(ctx, self._answered))),
+            Step(window * LATE_FOLLOW_UP, lambda: self._inquiries(unanswered_live(ctx, self._answered))),
         ]
         try:
             with sock:

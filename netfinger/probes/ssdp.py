@@ -7,7 +7,7 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import Observation, RawReply, Sighting, bounded
-from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext, Skipped
 from netfinger.probes.tcpio import request
 from netfinger.probes.udp import Send, Step, exchange, open_socket
 from netfinger.protocols import http, ssdp, xmlsafe
@@ -78,8 +78,8 @@ class SsdpProbe(Probe):
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
-        if not ctx.onlink:
-            return Completed(self.name, 0, 0.0)
+        if not ctx.targets_on_link():
+            return Skipped(self.name, "no target on the scan interface's networks")
         try:
             sock = open_socket(ctx)
         except OSError as exc:

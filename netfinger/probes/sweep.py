@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from netfinger.evidence import Observation, Sighting
-from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext, Skipped
 
 SWEEP_PORTS = (80, 554, 8000, 37777, 443)
 MAX_SWEEP_TIMEOUT = 0.8
@@ -53,6 +53,8 @@ class SweepProbe(Probe):
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
+        if all(any(net.subnet_of(link) for link in ctx.onlink) for net in ctx.networks):
+            return Skipped(self.name, "every target is on the scan interface's networks (ARP covers them)")
         gate = asyncio.Semaphore(max(1, ctx.concurrency))
         found = 0
         batch: list[asyncio.Task[int]] = []

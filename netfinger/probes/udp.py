@@ -14,6 +14,8 @@ from ipaddress import IPv4Address
 from netfinger.probes.interface import ScanContext
 
 MAX_DATAGRAM = 65535
+# Unicast follow-ups go out at half the window and again near its end (hosts the TCP sweep finds late).
+LATE_FOLLOW_UP = 0.8
 MAX_DATAGRAMS = 20000  # per probe, bounds the work a flood can cause
 RECV_BUFFER = 8 * 1024 * 1024  # a /24 of cameras answering one multicast at once must not overflow it
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, bounded
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import Send, Step, exchange, open_socket, unanswered_live
+from netfinger.probes.udp import LATE_FOLLOW_UP, Send, Step, exchange, open_socket, unanswered_live
 from netfinger.protocols import wsd
 
 MAX_MESSAGES_PER_HOST = 64  # an honest device answers a handful of Probes; beyond this it is a flood
@@ -90,11 +90,12 @@ class WsdProbe(Probe):
         except OSError as exc:
             return Failed(self.name, f"cannot open a UDP socket: {exc}")
         listener = asyncio.create_task(self._listen_hello(ctx, window))
-        group = [wsd.WSD_GROUP] if ctx.onlink else []
+        group = [wsd.WSD_GROUP] if ctx.targets_on_link() else []
         steps = [
             Step(0.0, lambda: self._probes(group)),
             Step(min(0.3, window / 4), lambda: self._probes(group)),
             Step(window / 2, lambda: self._probes(unanswered_live(ctx, self._answered))),
+            Step(window * LATE_FOLLOW_UP, lambda: self._probes(unanswered_live(ctx, self._answered))),
         ]
         try:
             with sock:

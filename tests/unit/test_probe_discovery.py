@@ -10,10 +10,13 @@ from captures import capture
 from probe_fixtures import fields, make_ctx
 
 from netfinger.probes import arp as arp_probe
-from netfinger.probes.arp import onlink_targets
+from netfinger.probes.arp import ArpProbe, onlink_targets
 from netfinger.probes.dhip import DhipProbe
+from netfinger.probes.interface import Skipped
+from netfinger.probes.mdns import MdnsProbe
 from netfinger.probes.sadp import SadpProbe
-from netfinger.probes.sweep import offlink_targets
+from netfinger.probes.ssdp import SsdpProbe
+from netfinger.probes.sweep import SweepProbe, offlink_targets
 from netfinger.probes.udp import allowed_destination, unanswered_live
 from netfinger.probes.wsd import WsdProbe
 from netfinger.protocols import dhip, wsd
@@ -124,3 +127,14 @@ def test_arp_without_root_reads_the_neighbour_table(
     assert [(s.ip, s.mac) for s in seen] == [("10.77.0.9", "58:50:ed:1f:e3:85")]
     assert outcome.sightings == 1  # type: ignore[union-attr]
     assert sum("neighbour table" in r.message for r in caplog.records) == 1
+
+
+def test_link_probes_skip_when_no_target_is_on_link() -> None:
+    ctx, seen = make_ctx(targets="10.99.0.0/24")  # the interface is on 10.77.0.0/24
+    assert not ctx.targets_on_link()
+    for probe in (ArpProbe(), MdnsProbe(), SsdpProbe()):
+        outcome = asyncio.run(probe.run(ctx))
+        assert isinstance(outcome, Skipped), outcome
+    assert seen == []
+    onlink, _ = make_ctx()
+    assert isinstance(asyncio.run(SweepProbe().run(onlink)), Skipped)
