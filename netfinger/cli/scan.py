@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import resource
 import signal
 import sys
 from typing import Any
@@ -114,8 +115,18 @@ async def _scan(config: ScanConfig, show_progress: bool) -> Report:
     return await run_scan(config, stop=stop, progress=make_progress(show_progress))
 
 
+def _raise_file_limit() -> None:
+    """Many hosts are talked to at once; lift the soft open-file limit to the hard one (best effort)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = min(hard, 65536) if hard != resource.RLIM_INFINITY else 65536
+    if soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
 def handle(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    _raise_file_limit()
     quiet = bool(getattr(args, "quiet", False))
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, stream=sys.stderr,
                         format="netfinger: %(message)s")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,26 @@ def test_link_probes_skip_when_no_target_is_on_link() -> None:
     assert seen == []
     onlink, _ = make_ctx()
     assert isinstance(asyncio.run(SweepProbe().run(onlink)), Skipped)
+
+
+def test_sweep_knocks_all_ports_at_once_and_reports_live_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netfinger.probes import sweep as sweep_probe
+
+    calls: list[tuple[str, int]] = []
+
+    async def fake_knock(ip: str, port: int, seconds: float) -> str:
+        calls.append((ip, port))
+        await asyncio.sleep(0.2)  # every knock times out slowly
+        if ip == "10.99.0.5" and port == 554:
+            return "open"
+        return "closed" if ip == "10.99.0.6" else ""
+
+    monkeypatch.setattr(sweep_probe, "knock", fake_knock)
+    ctx, seen = make_ctx(targets="10.99.0.0/28")
+    t0 = time.monotonic()
+    outcome = asyncio.run(sweep_probe.SweepProbe().run(ctx))
+    assert time.monotonic() - t0 < 1.0  # 14 hosts x 5 ports of 0.2 s each, all at once
+    assert len(calls) == 14 * len(sweep_probe.SWEEP_PORTS)
+    assert outcome.sightings == 2  # type: ignore[union-attr]
+    found = sorted((s.ip, sorted(fields([s]))) for s in seen if s.ip)
+    assert found == [("10.99.0.5", [("tcp.open", "554")]), ("10.99.0.6", [])]
