@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from netfinger.lab import api
-from netfinger.lab.state import LabState
+from netfinger.lab.state import LabState, unique_lab_name
 
 LAB_SKIP_REASON = "lab tests need root and network namespaces"
 
@@ -40,16 +40,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def unique_lab_name(prefix: str) -> str:
-    """A short lab name ([a-z0-9]{1,8}) unlikely to clash with a parallel session's."""
-    return f"{prefix}{os.getpid() % 10**6:06d}"[:8]
-
-
 @pytest.fixture(scope="session")
 def default_lab() -> Iterator[LabState]:
     """The built-in default site, up for the whole session (root only)."""
     if lab_unavailable() is not None:
         pytest.skip(LAB_SKIP_REASON)
     name = unique_lab_name("td")
+    api.down(name)  # leftovers of a crashed session that had our pid
     with api.running_lab("default", name=name) as state:
         yield state

@@ -6,6 +6,7 @@ their target namespaces, so no interface, address or route of the host is ever t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -14,7 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from netfinger.errors import NeedsRootError, NetfingerError
-from netfinger.lab.nsenter import NETNS_DIR
+from netfinger.lab.gro import set_gro
+from netfinger.lab.nsenter import NETNS_DIR, in_netns
 from netfinger.lab.state import NS_PREFIX, LabState
 
 BRIDGE = "br0"
@@ -129,6 +131,9 @@ def create(state: LabState) -> None:
             _wait(*running.pop(0))
     for proc, ns in running:
         _wait(proc, ns)
+    for dev in state.devices:
+        with in_netns(dev.ns), contextlib.suppress(OSError):  # an old kernel: stay on the backlog
+            set_gro(DEVICE_IF, True)
 
 
 def _net_identity(path: Path) -> tuple[int, int] | None:

@@ -32,6 +32,15 @@ def check_lab_name(name: str) -> str:
     return name
 
 
+def unique_lab_name(prefix: str = "t") -> str:
+    """A lab name no other live process uses: ``prefix`` (up to 3 chars) + this process's pid in base 36."""
+    pid, digits = os.getpid(), ""
+    while pid:
+        pid, rem = divmod(pid, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rem] + digits
+    return check_lab_name((prefix[:3] + digits)[:8])
+
+
 def bridge_ns(lab: str) -> str:
     return f"{NS_PREFIX}{lab}-br"
 

@@ -9,7 +9,6 @@ status line). Probing runs in the scanner namespace through ``lab_probe.py`` wit
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from netfinger.lab.profile import load_profile, responder_registry
 from netfinger.lab.responders import kits
 from netfinger.lab.responders.base import Device
 from netfinger.lab.site import load_site
-from netfinger.lab.state import DeviceState, LabState
+from netfinger.lab.state import DeviceState, LabState, unique_lab_name
 
 pytestmark = pytest.mark.lab
 
@@ -180,7 +179,8 @@ def test_default_site_scaled_to_250_on_its_24() -> None:
     """--scale 250: the site's own devices plus clones, all on the /24, all answering like their profile."""
     if len(load_site_profiles()) == 0:
         pytest.skip("the default site has no device profiles yet")
-    name = f"tz{os.getpid() % 10**6:06d}"
+    name = unique_lab_name("tz")
+    api.down(name)
     with api.running_lab("default", scale=250, name=name) as lab:
         assert lab.subnet == "10.77.0.0/24"
         assert len(lab.devices) == 250

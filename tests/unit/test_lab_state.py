@@ -11,7 +11,7 @@ from netfinger.lab import api, netns
 from netfinger.lab.profile import responder_registry
 from netfinger.lab.scale import plan_lab
 from netfinger.lab.site import load_site
-from netfinger.lab.state import LabState, check_lab_name, list_labs
+from netfinger.lab.state import LabState, check_lab_name, list_labs, unique_lab_name
 
 LAB_SITES = Path(__file__).resolve().parent.parent / "lab_sites"
 IFNAMSIZ = 15
@@ -115,3 +115,10 @@ def test_leftover_labs_are_found_by_namespace_name(tmp_path: Path, monkeypatch: 
     assert netns.lab_namespaces("abc") == ["nf-abc-br", "nf-abc-d0001", "nf-abc-scan"]
     assert netns.lab_namespaces() == ["nf-abc-br", "nf-abc-d0001", "nf-abc-scan", "nf-zz9-d0042"]
     assert api.all_labs() == ["abc", "state1", "zz9"]
+
+
+def test_unique_lab_names_are_valid_and_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("netfinger.lab.state.os.getpid", lambda: 4_194_303)
+    assert unique_lab_name("td") == "td2hwcf"
+    monkeypatch.setattr("netfinger.lab.state.os.getpid", lambda: 35)
+    assert unique_lab_name("abcd") == "abcz"
