@@ -1,0 +1,261 @@
+"""The hostile lab site: the scan finishes, loses nothing, stays inside the targets, its output stays inert.
+
+One scan of ``netfinger/lab/sites/hostile`` from the scanner namespace (root only), run under
+``os.wait4`` for its peak RSS while tcpdump records the scanner namespace's traffic. Bounds asserted
+(measured figures are in docs/robustness.md):
+
+* wall time < listen window + 4 x I/O timeout + 6 s of start-up/report slack (``BUDGET``);
+* peak RSS < 300 MB (``RSS_BOUND_MB``), with a 50 MB body, 10,000 multicast Hellos and XML bombs around;
+* every IPv4 destination of the scanner is a lab address, a probe's multicast group or the subnet
+  broadcast; nothing ever goes to 169.254.169.254 or to the outside LOCATION/XAddr hosts (10.99.0.0/16).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hostile_expect import CHROMIUM, EXPECTED_ANOMALIES, chromium_dom
+from scapy.layers.inet import IP
+from scapy.layers.l2 import ARP
+from scapy.utils import rdpcap
+
+from netfinger.lab import api
+from netfinger.lab.state import DeviceState, LabState
+
+pytestmark = pytest.mark.lab
+
+NETFINGER = Path(sys.executable).parent / "netfinger"
+LISTEN = 2.0
+IO_TIMEOUT = 1.5
+BUDGET = LISTEN + 4 * IO_TIMEOUT + 6.0
+RSS_BOUND_MB = 300
+PROBE_GROUPS = {"239.255.255.250", "239.255.255.251", "224.0.0.251", "224.0.0.252"}
+IGMP_REPORTS = "224.0.0.22"  # the kernel's IGMPv3 membership reports when a probe joins a group
+OUTSIDE = IPv4Network("10.99.0.0/16")
+METADATA = "169.254.169.254"
+HOSTILE_PREFIX = "x-"  # hostile profiles are named x-...; the others are copies of default-site devices
+
+
+@dataclass
+class HostileScan:
+    report: dict[str, Any]
+    wall: float
+    exit_code: int
+    maxrss_mb: float
+    out: Path
+    packets: list[tuple[str, str, str]]  # (kind, source, destination): kind "ip" or "arp"
+    dropped: int
+
+
+@pytest.fixture(scope="module")
+def hostile_lab() -> Iterator[LabState]:
+    # Skipped with the reason by the ``lab`` marker (tests/conftest.py) when not root.
+    with api.running_lab("hostile", name=f"hs{os.getpid() % 10**6:06d}") as state:
+        yield state
+
+
+def _start_capture(ns: str, pcap: Path, log: Path) -> subprocess.Popen[bytes]:
+    cmd = ["ip", "netns", "exec", ns, "tcpdump", "-i", "any", "-B", "65536", "-n", "-U", "-w", str(pcap)]
+    with log.open("wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+    deadline = time.monotonic() + 10
+    while b"listening on" not in log.read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return proc
+
+
+def _stop_capture(proc: subprocess.Popen[bytes], log: Path) -> int:
+    time.sleep(0.5)  # late replies
+    proc.terminate()
+    proc.wait(timeout=10)
+    found = re.search(rb"(\d+) packets? dropped by kernel", log.read_bytes())
+    return int(found.group(1)) if found else -1
+
+
+def _run_measured(cmd: list[str], limit: float, stderr: Path) -> tuple[int, float, float]:
+    """Run ``cmd``; returns (exit code, wall seconds, peak RSS in MB) from wait4. Killed after ``limit``."""
+    started = time.monotonic()
+    with stderr.open("wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+    killer = threading.Timer(limit, proc.kill)
+    killer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        killer.cancel()
+    wall = time.monotonic() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, wall, usage.ru_maxrss / 1024
+
+
+def _packets(pcap: Path) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+    for pkt in rdpcap(str(pcap)):
+        if IP in pkt:
+            out.append(("ip", str(pkt[IP].src), str(pkt[IP].dst)))
+        elif ARP in pkt:
+            out.append(("arp", str(pkt[ARP].psrc), str(pkt[ARP].pdst)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def scan(hostile_lab: LabState, tmp_path_factory: pytest.TempPathFactory) -> HostileScan:
+    out = tmp_path_factory.mktemp("hostile")
+    capture = _start_capture(hostile_lab.scanner_ns, out / "scan.pcap", out / "tcpdump.log")
+    cmd = [
+        "ip", "netns", "exec", hostile_lab.scanner_ns, str(NETFINGER), "scan", "--quiet",
+        "--timeout", str(LISTEN), "--io-timeout", str(IO_TIMEOUT),
+        "--json", str(out / "r.json"), "--csv", str(out / "r.csv"), "--html", str(out / "r.html"),
+        hostile_lab.subnet,
+    ]  # fmt: skip
+    try:
+        code, wall, rss = _run_measured(cmd, BUDGET * 4, out / "scan.stderr")
+    finally:
+        dropped = _stop_capture(capture, out / "tcpdump.log")
+    report = json.loads((out / "r.json").read_text(encoding="utf-8")) if code == 0 else {}
+    print(f"\nhostile scan: {wall:.2f}s wall, peak RSS {rss:.0f} MB, exit {code}")
+    return HostileScan(report, wall, code, rss, out, _packets(out / "scan.pcap"), dropped)
+
+
+def _by_ip(scan: HostileScan) -> dict[str, dict[str, Any]]:
+    return {h["ip"]: h for h in scan.report["hosts"]}
+
+
+def _ordinary(lab: LabState) -> list[DeviceState]:
+    return [d for d in lab.devices if not d.name.startswith(HOSTILE_PREFIX)]
+
+
+def _device(lab: LabState, name: str) -> DeviceState:
+    return next(d for d in lab.devices if d.name == name)
+
+
+def test_scan_finishes_within_its_budget(scan: HostileScan) -> None:
+    stderr = (scan.out / "scan.stderr").read_text(encoding="utf-8", errors="replace")
+    assert scan.exit_code == 0, stderr[-2000:]
+    assert scan.wall < BUDGET, f"{scan.wall:.1f}s"
+    assert not scan.report["scan"]["interrupted"]
+    probes = scan.report["scan"]["probes"]
+    assert {k: v for k, v in probes.items() if not v.startswith(("completed", "skipped"))} == {}
+
+
+def test_every_device_is_found_with_its_own_mac(hostile_lab: LabState, scan: HostileScan) -> None:
+    by_ip = _by_ip(scan)
+    assert {d.ip: d.mac for d in hostile_lab.devices} == {
+        d.ip: by_ip.get(d.ip, {}).get("mac") for d in hostile_lab.devices
+    }
+    assert len(scan.report["hosts"]) == len(hostile_lab.devices)  # no host made up from a claimed identity
+
+
+def test_ordinary_and_banned_devices_are_classified_as_expected(hostile_lab: LabState,
+                                                                 scan: HostileScan) -> None:
+    ordinary = _ordinary(hostile_lab)
+    assert len(ordinary) >= 7
+    by_ip = _by_ip(scan)
+    keys = ("manufacturer", "brand", "model", "firmware", "device_type", "banned")
+    wrong = {}
+    for dev in ordinary:
+        host = by_ip[dev.ip]
+        got = {k: host[k] for k in keys} | {"cves": sorted(v["id"] for v in host["vulnerabilities"])}
+        want = {k: dev.expect.get(k) for k in keys} | {"cves": sorted(dev.expect.get("cves") or [])}
+        if got != want:
+            wrong[dev.name] = (got, want)
+    assert wrong == {}
+
+
+def test_peak_memory_is_bounded(scan: HostileScan) -> None:
+    assert 0 < scan.maxrss_mb < RSS_BOUND_MB
+
+
+def test_nothing_outside_the_targets_is_contacted(hostile_lab: LabState, scan: HostileScan) -> None:
+    subnet = IPv4Network(hostile_lab.subnet)
+    assert scan.dropped == 0  # the capture is complete, so the checks below saw everything
+    sent = [(kind, dst) for kind, src, dst in scan.packets if src == hostile_lab.scanner_ip]
+    assert len(sent) > 500
+
+    def allowed(dst: str) -> bool:
+        addr = IPv4Address(dst)
+        return addr in subnet or dst in PROBE_GROUPS or dst == IGMP_REPORTS
+
+    assert sorted({dst for _, dst in sent if not allowed(dst)}) == []
+    everywhere = {dst for _, _, dst in scan.packets}
+    assert METADATA not in everywhere
+    assert [d for d in everywhere if IPv4Address(d) in OUTSIDE] == []
+    print(f"scanner sent {len(sent)} packets to {len({d for _, d in sent})} destinations")
+
+
+def test_hostile_hosts_have_their_anomalies_recorded(hostile_lab: LabState, scan: HostileScan) -> None:
+    by_ip = _by_ip(scan)
+    missing = {}
+    for name, wanted in EXPECTED_ANOMALIES.items():
+        notes = " | ".join(by_ip[_device(hostile_lab, name).ip]["anomalies"])
+        lacking = [w for w in wanted if w not in notes]
+        if lacking:
+            missing[name] = lacking
+    assert missing == {}
+    ordinary = {d.ip for d in _ordinary(hostile_lab)}
+    assert [a for ip in ordinary for a in by_ip[ip]["anomalies"] if "conflicting identity" in a] == []
+
+
+def test_nothing_a_device_referenced_was_read_or_expanded(scan: HostileScan) -> None:
+    text = (scan.out / "r.json").read_text(encoding="utf-8")
+    assert "root:x:0:0" not in text
+    assert "lollollollol" not in text
+    assert "aaaa" * 50 not in text  # the SADP bomb's expansion
+    blobs = b"".join(base64.b64decode(r["data_b64"]) for h in scan.report["hosts"] for r in h["raw"])
+    assert b"root:x:0:0" not in blobs
+    assert b"&lol9;" in blobs  # the bomb itself was kept as sent, unexpanded
+
+
+def test_terminal_table_is_inert(scan: HostileScan) -> None:
+    env = {**os.environ, "COLUMNS": "400", "TERM": "xterm-256color"}
+    done = subprocess.run([str(NETFINGER), "report", str(scan.out / "r.json"), "--format", "table", "--why"],
+                          capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    table = done.stdout
+    assert "\x1b" not in table
+    assert "\x07" not in table
+    assert "[bold red]nf-rich[/]" in table  # markup shown, not applied
+    assert "\\x1b[31m" in table  # the escape shown as text
+
+
+def test_csv_cells_are_inert(hostile_lab: LabState, scan: HostileScan) -> None:
+    rows = list(csv.reader(io.StringIO((scan.out / "r.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == len(hostile_lab.devices) + 1
+    risky = [c for row in rows for c in row if c.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert risky == []
+    assert [c for row in rows for c in row if any(ord(ch) < 32 for ch in c)] == []
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium")
+@pytest.mark.parametrize("why", [False, True], ids=["scan-html", "report-html-why"])
+def test_html_payloads_do_not_run(scan: HostileScan, tmp_path: Path, why: bool) -> None:
+    page = scan.out / "r.html"
+    if why:
+        page = tmp_path / "why.html"
+        subprocess.run([str(NETFINGER), "report", str(scan.out / "r.json"), "--format", "html", "--why",
+                        "-o", str(page), "--quiet"], check=True, timeout=60, capture_output=True)
+    dom = chromium_dom(page, tmp_path / "profile")
+    assert 'data-js="ready"' in dom  # the page's own script ran to the end
+    assert re.search(r"<title>netfinger report [^<]*</title>", dom)
+    assert "nf-pwned</title>" not in dom
+    assert 'id="nf-pwned"' not in dom
+    assert "<img" not in dom
+    assert "<svg onload" not in dom
+    assert "&lt;svg onload=document.title='nf-pwned'&gt;" in dom  # the payload is there, as text
+    if why:
+        assert "&lt;script&gt;document.title='nf-pwned'&lt;/script&gt;" in dom
