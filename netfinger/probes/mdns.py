@@ -28,7 +28,10 @@ class MdnsProbe(Probe):
         from zeroconf.asyncio import AsyncServiceInfo
 
         info = AsyncServiceInfo(service_type, name)
-        if not await info.async_request(zc, max(budget, 0.2) * 1000):
+        try:
+            if not await info.async_request(zc, max(budget, 0.2) * 1000):
+                return
+        except Exception:  # a malformed answer or a closing zeroconf: this service stays unresolved
             return
         addresses = [a for a in info.parsed_addresses() if ":" not in a]
         rec = mdns.ServiceRecord(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import struct
 import time
@@ -13,6 +14,7 @@ from ipaddress import IPv4Address
 
 from netfinger.probes.interface import ScanContext
 
+log = logging.getLogger("netfinger.scan")
 MAX_DATAGRAM = 65535
 # Unicast follow-ups go out at half the window and again near its end (hosts the TCP sweep finds late).
 LATE_FOLLOW_UP = 0.8
@@ -128,7 +130,10 @@ async def exchange(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step],
             if addr[0] in ctx.local_ips:
                 continue
             received += 1
-            handle(data, (str(addr[0]), int(addr[1])))
+            try:
+                handle(data, (str(addr[0]), int(addr[1])))
+            except Exception:  # one bad datagram must not end the probe; parsers should not raise anyway
+                log.debug("reply handler failed on a datagram from %s", addr[0], exc_info=True)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, OSError):
