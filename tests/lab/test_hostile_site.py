@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ from scapy.utils import rdpcap
 
 from netfinger.lab import api
 from netfinger.lab.state import DeviceState, LabState
+from netfinger.report.csv_format import CsvRenderer
+from netfinger.report.interface import RenderOptions
+from netfinger.report.model import Report
 
 pytestmark = pytest.mark.lab
 
@@ -48,6 +51,7 @@ PROBE_GROUPS = {"239.255.255.250", "239.255.255.251", "224.0.0.251", "224.0.0.25
 IGMP_REPORTS = "224.0.0.22"  # the kernel's IGMPv3 membership reports when a probe joins a group
 OUTSIDE = IPv4Network("10.99.0.0/16")
 METADATA = "169.254.169.254"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE_PREFIX = "x-"  # hostile profiles are named x-...; the others are copies of default-site devices
 
 
@@ -222,6 +226,8 @@ def test_nothing_a_device_referenced_was_read_or_expanded(scan: HostileScan) -> 
 
 
 def test_terminal_table_is_inert(scan: HostileScan) -> None:
+    notes = [a for h in scan.report["hosts"] for a in h["anomalies"]]
+    assert any("\x1b[31m[bold red]nf-rich[/]" in a for a in notes)  # a raw escape reached the report data
     env = {**os.environ, "COLUMNS": "400", "TERM": "xterm-256color"}
     done = subprocess.run([str(NETFINGER), "report", str(scan.out / "r.json"), "--format", "table", "--why"],
                           capture_output=True, text=True, env=env, timeout=60, check=False)
@@ -233,12 +239,32 @@ def test_terminal_table_is_inert(scan: HostileScan) -> None:
     assert "\\x1b[31m" in table  # the escape shown as text
 
 
+def _risky(rows: list[list[str]]) -> list[str]:
+    """Cells a spreadsheet would evaluate, or that hold control characters."""
+    formula = [c for row in rows for c in row if c.lstrip(" ").startswith(FORMULA_START)]
+    return formula + [c for row in rows for c in row if any(ord(ch) < 32 for ch in c)]
+
+
 def test_csv_cells_are_inert(hostile_lab: LabState, scan: HostileScan) -> None:
     rows = list(csv.reader(io.StringIO((scan.out / "r.csv").read_text(encoding="utf-8"))))
     assert len(rows) == len(hostile_lab.devices) + 1
-    risky = [c for row in rows for c in row if c.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))]
-    assert risky == []
-    assert [c for row in rows for c in row if any(ord(ch) < 32 for ch in c)] == []
+    assert _risky(rows) == []
+
+
+def test_csv_stays_inert_even_with_device_strings_in_every_verdict_field(scan: HostileScan) -> None:
+    """The matcher keeps device strings out of verdict fields; the CSV must not depend on that."""
+    report = Report.from_dict(scan.report)
+    payloads = sorted({o.value for h in report.hosts for o in h.evidence.observations
+                       if o.value.lstrip(" ").startswith(FORMULA_START) or "\x1b" in o.value})
+    assert len(payloads) >= 4  # =HYPERLINK, +cmd|, @SUM, ESC ... as the devices sent them
+    for i, host in enumerate(report.hosts):
+        text = payloads[i % len(payloads)]
+        host.verdict = replace(host.verdict, manufacturer=text, brand=text, model=text, firmware=text,
+                               device_type=text, banned_by=(text,))
+    rendered = CsvRenderer().render(report, RenderOptions())
+    rows = list(csv.reader(io.StringIO(rendered)))
+    assert _risky(rows) == []
+    assert sum(c.startswith("'") for row in rows for c in row) >= len(report.hosts)
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium")
