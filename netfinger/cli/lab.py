@@ -28,9 +28,13 @@ def register(subparsers: Any) -> None:
 
     p_up = sub.add_parser("up", help="create the lab and start its device emulator")
     p_up.add_argument("--site", default="default", help="built-in site name or a site directory")
-    p_up.add_argument("--scale", type=int, help="N devices in total: the site's own plus generated clones")
+    p_up.add_argument(
+        "--scale", type=int, metavar="N", help="N devices in total: the site's own plus generated clones"
+    )
     p_up.add_argument("--spread", metavar="/PREFIX", help="widen the lab network (e.g. /16), scatter clones")
-    p_up.add_argument("--seed", type=int, default=0, help="seed for generated devices (default 0)")
+    p_up.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="seed for generated devices (default 0)"
+    )
     _name(p_up)
     p_up.set_defaults(handler=_up)
 
@@ -92,9 +96,10 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(state.to_dict(), indent=1))
         return 0
+    running = "running" if api.emulator_running(state.name) else "NOT RUNNING (netfinger lab down, then up)"
     print(
         f"lab {state.name}: {state.subnet}, scanner {state.scanner_ip} ({state.scanner_ns}), "
-        f"emulator pid {state.emulator_pid}, {len(state.devices)} devices"
+        f"emulator pid {state.emulator_pid} {running}, {len(state.devices)} devices"
     )
     for dev in state.devices:
         maker = dev.expect.get("manufacturer") or "-"

@@ -134,6 +134,12 @@ def _emulator_pid(name: str) -> int | None:
     return next((pid for pid in candidates if pid != os.getpid() and _is_emulator(pid, name)), None)
 
 
+def emulator_running(name: str = "lab") -> bool:
+    """Whether the lab's emulator process is alive."""
+    pid = _emulator_pid(name)
+    return pid is not None and not _is_zombie(pid)
+
+
 def _terminate(pids: list[int], grace: float = 3.0) -> None:
     for pid in pids:
         with suppress(ProcessLookupError):
