@@ -12,22 +12,23 @@ from netfinger.probes.interface import ScanContext
 POLL = 0.05  # seconds between looks at the live-host set while discovery runs
 
 
-def live_targets(ctx: ScanContext) -> list[str]:
-    hosts = [ip for ip in ctx.live_hosts if ctx.in_targets(ip) and str(ip) not in ctx.local_ips]
-    return [str(ip) for ip in sorted(hosts, key=IPv4Address)]
+def live_targets(ctx: ScanContext, skip: set[IPv4Address] | None = None) -> list[str]:
+    """Live target hosts in address order (leaving out ``skip``), as strings."""
+    fresh = ctx.live_hosts - skip if skip else set(ctx.live_hosts)
+    hosts = [ip for ip in fresh if ctx.in_targets(ip) and str(ip) not in ctx.local_ips]
+    return [str(ip) for ip in sorted(hosts)]
 
 
 async def live_stream(ctx: ScanContext) -> AsyncIterator[str]:
     """Each live target once, as soon as it is known, until discovery has finished."""
-    seen: set[str] = set()
+    seen: set[IPv4Address] = set()
     if ctx.sweep_done is not None:
         await ctx.sweep_done.wait()
     while True:
         finished = ctx.discovery_done is None or ctx.discovery_done.is_set()
-        for ip in live_targets(ctx):
-            if ip not in seen:
-                seen.add(ip)
-                yield ip
+        for ip in live_targets(ctx, seen):
+            seen.add(IPv4Address(ip))
+            yield ip
         if finished:
             return
         assert ctx.discovery_done is not None

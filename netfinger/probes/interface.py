@@ -104,10 +104,13 @@ class ScanContext:
         return any(addr in net for net in self.onlink)
 
     def in_targets(self, ip: str | IPv4Address) -> bool:
-        try:
-            addr = IPv4Address(str(ip))
-        except ValueError:
-            return False
+        if isinstance(ip, IPv4Address):
+            addr = ip
+        else:
+            try:
+                addr = IPv4Address(str(ip))
+            except ValueError:
+                return False
         return any(addr in net for net in self.networks)
 
 

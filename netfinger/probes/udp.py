@@ -143,5 +143,5 @@ async def exchange(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step],
 
 def unanswered_live(ctx: ScanContext, answered: set[str]) -> list[str]:
     """Live target hosts that have not answered this probe yet (for the unicast follow-up)."""
-    return sorted((str(ip) for ip in ctx.live_hosts if str(ip) not in answered and ctx.in_targets(ip)),
-                  key=IPv4Address)
+    hosts = [ip for ip in ctx.live_hosts if ctx.in_targets(ip)]
+    return [str(ip) for ip in sorted(hosts) if str(ip) not in answered]
