@@ -7,6 +7,7 @@ evidence. All traffic stays inside the lab's namespaces (root only; skipped othe
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -96,3 +97,30 @@ def test_every_field_is_in_the_vocabulary(scanned: tuple[dict[str, Any], float])
     fields = {o["field"] for h in report["hosts"] for o in h["observations"]}
     assert {f for f in fields if not is_known_field(f)} == set()
     assert {"mac.address", "mac.oui_org", "arp.mac"} <= fields
+
+
+def test_ctrl_c_still_writes_the_report(default_lab: LabState, tmp_path: Path) -> None:
+    out = tmp_path / "interrupted.json"
+    cmd = [
+        "ip",
+        "netns",
+        "exec",
+        default_lab.scanner_ns,
+        str(NETFINGER),
+        "scan",
+        "--quiet",
+        "--timeout",
+        "8",
+        "--json",
+        str(out),
+        default_lab.subnet,
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)  # ip netns exec replaces itself with netfinger: this is its pid
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["scan"]["interrupted"] is True
+    assert report["scan"]["probes"]["wsd"] == "failed: interrupted"
+    assert len(report["hosts"]) >= len(default_lab.devices) // 2  # what the sweep found is kept
