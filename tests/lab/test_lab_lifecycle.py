@@ -92,7 +92,10 @@ def test_device_veths_have_their_own_receive_ring(mini_lab: LabState) -> None:
     code = "from netfinger.lab.gro import gro_enabled; print(gro_enabled('eth0'))"
     for ns in (mini_lab.devices[0].ns, mini_lab.devices[-1].ns):
         out = subprocess.run(
-            ["ip", "netns", "exec", ns, sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ["ip", "netns", "exec", ns, sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         assert out.stdout.strip() == "True"
 
