@@ -22,19 +22,30 @@ class HttpProbe(Probe):
     phase: ClassVar[str] = "unicast"
 
     async def _get(self, ctx: ScanContext, ip: str, port: int,
-                   req: tuple[str, str, bytes, str]) -> TcpResult:
+                   req: tuple[str, str, bytes, str], tls: bool) -> TcpResult:
         method, path, body, content_type = req
         host = ip if port in (80, 443) else f"{ip}:{port}"
         await ctx.pace()
         return await request(ip, port, http.build_request(method, host, path, body, content_type),
-                             ctx.io_timeout, tls=port in TLS_PORTS, done=http_done)
+                             ctx.io_timeout, tls=tls, done=http_done)
+
+    async def _root(self, ctx: ScanContext, ip: str, port: int) -> tuple[TcpResult, bool]:
+        """GET / with TLS on the TLS ports; switch once when the port plainly speaks the other way."""
+        tls = port in TLS_PORTS
+        root = await self._get(ctx, ip, port, ("GET", "/", b"", ""), tls)
+        if tls and not root.connected and "SSL" in root.error:
+            tls = False
+        elif not tls and root.connected and http.wants_tls(root.data):
+            tls = True
+        else:
+            return root, tls
+        return await self._get(ctx, ip, port, ("GET", "/", b"", ""), tls), tls
 
     async def _port(self, ctx: ScanContext, ip: str, port: int) -> int:
-        scheme = "https" if port in TLS_PORTS else "http"
-        base = f"{scheme}://{ip}:{port}"
-        root = await self._get(ctx, ip, port, ("GET", "/", b"", ""))
+        root, tls = await self._root(ctx, ip, port)
         if not root.connected:
             return 0
+        base = f"{'https' if tls else 'http'}://{ip}:{port}"
         resp = http.parse_response(root.data)
         obs: list[Observation] = []
         raws = [RawReply.capture("http", f"{base}/", root.data)]
@@ -48,7 +59,7 @@ class HttpProbe(Probe):
             return 0
         obs += landing_page(resp, port, f"{base}/")
         requests = identification_requests()
-        results = await asyncio.gather(*(self._get(ctx, ip, port, req) for req in requests))
+        results = await asyncio.gather(*(self._get(ctx, ip, port, req, tls) for req in requests))
         for (_, path, _, _), result in zip(requests, results, strict=True):
             notes += [n for n in read_anomalies("http", port, result) if n not in notes]
             sub = http.parse_response(result.data)

@@ -18,7 +18,9 @@ _JS_REDIRECT_RE = re.compile(
 _META_REFRESH_RE = re.compile(
     rb"""<meta[^>]+http-equiv=["']?refresh["']?[^>]+url=([^"'>\s]{1,512})""", re.IGNORECASE
 )
-_AUTH_PARAM_RE = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]*))')
+# Parameter names are short; an unbounded \w+ made a long run of letters quadratic (seconds per header).
+_AUTH_PARAM_RE = re.compile(r'(\w{1,64})\s*=\s*(?:"([^"]{0,1024})"|([^\s,]{0,1024}))')
+MAX_AUTH_CHARS = 4096  # a WWW-Authenticate value is a few hundred characters; the rest is not read
 
 
 def _is_decimal(text: str) -> bool:
@@ -151,7 +153,7 @@ def redirect_target(resp: HttpResponse) -> str:
 
 def parse_auth(header: str) -> tuple[str, str]:
     """(scheme, realm) of one WWW-Authenticate value; ('', '') when empty."""
-    value = header.strip()
+    value = header[:MAX_AUTH_CHARS].strip()
     if not value:
         return "", ""
     scheme, _, rest = value.partition(" ")
@@ -166,3 +168,15 @@ def parse_auth(header: str) -> tuple[str, str]:
 def body_text(body: bytes, limit: int = 512) -> str:
     """The first bytes of a body as text (BOM dropped), for ``http.body``."""
     return body[:limit * 2].decode("utf-8", "replace").lstrip("\ufeff")[:limit]
+
+
+_TLS_HINTS = (b"plain http request was sent to https port", b"speaking plain http to an ssl-enabled",
+              b"the client sent an http request to an https server")
+
+
+def wants_tls(data: bytes) -> bool:
+    """True when a plain-text request got a TLS record back, or an HTTP 'use HTTPS on this port' error."""
+    if len(data) >= 3 and data[0] in (0x15, 0x16) and data[1] == 0x03:
+        return True
+    head = data[:4096].lower()
+    return head.startswith(b"http/") and any(hint in head for hint in _TLS_HINTS)

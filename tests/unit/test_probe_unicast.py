@@ -155,3 +155,31 @@ def test_ssdp_fetches_description_from_the_replier(monkeypatch: pytest.MonkeyPat
     assert CONTACTED[0][:2] == ("10.77.0.20", 49152)
     assert {("upnp.manufacturer", "Dahua"), ("upnp.modelName", "DH-IPC")} <= fields(seen)
     assert ssdp.location_host("http://10.77.0.20:49152/upnp_device_desc.xml") == ("10.77.0.20", 49152)
+
+
+def test_http_probe_switches_to_tls_when_the_port_speaks_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    modes: list[tuple[int, bool]] = []
+
+    async def fake(host: str, port: int, payload: bytes, seconds: float, **kw: Any) -> TcpResult:
+        tls = bool(kw.get("tls"))
+        modes.append((port, tls))
+        if port == 8080:
+            if not tls:
+                return TcpResult(True, b"\x15\x03\x01\x00\x02\x02\x46")
+            return TcpResult(True, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nServer: tls-only\r\n\r\n")
+        if port == 443 and tls:
+            return TcpResult(False, error="SSLError")
+        if port == 443:
+            return TcpResult(True, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nServer: plain-on-443\r\n\r\n")
+        return TcpResult(False, error="ConnectionRefusedError")
+
+    monkeypatch.setattr(http_probe, "request", fake)
+    ctx, seen = make_ctx(live=("10.77.0.30",))
+    asyncio.run(http_probe.HttpProbe().run(ctx))
+    got = {(o.field, o.value, o.source.split(":")[0]) for s in seen for o in s.observations}
+    assert ("http.header.server", "tls-only", "https") in got
+    assert ("http.header.server", "plain-on-443", "http") in got
+    on_8080 = [tls for port, tls in modes if port == 8080]
+    on_443 = [tls for port, tls in modes if port == 443]
+    assert on_8080[0] is False and all(on_8080[1:]) and len(on_8080) > 2  # identification pages too
+    assert on_443[0] is True and not any(on_443[1:]) and len(on_443) > 2

@@ -166,3 +166,14 @@ def test_not_http() -> None:
 def test_non_ascii_digits_are_not_numbers() -> None:
     assert not http.parse_response("HTTP/1.1 ²00 OK\r\n\r\n".encode()).valid
     assert not http.is_complete("HTTP/1.1 200 OK\r\nContent-Length: ²\r\n\r\n".encode())
+
+
+def test_wants_tls() -> None:
+    assert http.wants_tls(b"\x15\x03\x01\x00\x02\x02\x46")  # TLS alert record
+    nginx = (
+        b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n\r\n<html><head><title>400 The plain HTTP request "
+        b"was sent to HTTPS port</title></head></html>"
+    )
+    assert http.wants_tls(nginx)
+    assert not http.wants_tls(capture("http/dahua_nvr_get_root.txt"))
+    assert not http.wants_tls(b"")
