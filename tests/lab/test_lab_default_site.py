@@ -74,10 +74,7 @@ def udp_ports(lab: LabState) -> dict[str, dict[str, set[int]]]:
     return out
 
 
-def run_probes(lab: LabState) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Probe every device from the scanner namespace; the result and the TCP targets probed."""
-    tcp = tcp_plan(lab)
-    plan = {"udp": [d.ip for d in lab.devices], "tcp": tcp}
+def probe_once(lab: LabState, plan: dict[str, Any]) -> dict[str, Any]:
     out = subprocess.run(
         ["ip", "netns", "exec", lab.scanner_ns, sys.executable, str(PROBE)],
         input=json.dumps(plan),
@@ -86,7 +83,32 @@ def run_probes(lab: LabState) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         check=True,
         timeout=300,
     )
-    return json.loads(out.stdout), tcp
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def run_probes(lab: LabState) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Probe every device from the scanner namespace; the result and the TCP targets probed.
+
+    Devices that stayed silent where they should answer get one more round (a loaded 2-core machine
+    can lose a datagram among thousands); answers from both rounds count, also against the device.
+    """
+    tcp = tcp_plan(lab)
+    result = probe_once(lab, {"udp": [d.ip for d in lab.devices], "tcp": tcp})
+    silent = {name for probe in UDP_PROBES for name in udp_mismatches(lab, result, probe)[0]}
+    failed = set(tcp_failures(result, tcp))
+    if silent or failed:
+        again = probe_once(
+            lab,
+            {
+                "udp": [d.ip for d in lab.devices if d.name in silent],
+                "tcp": [t for t in tcp if f"{t['kind']} {t['ip']}:{t['port']}" in failed],
+            },
+        )
+        for probe, ips in again["udp"].items():
+            result["udp"][probe] = sorted(set(result["udp"][probe]) | set(ips))
+        result["tcp"].update(again["tcp"])
+    return result, tcp
 
 
 def udp_mismatches(lab: LabState, result: dict[str, Any], probe: str) -> tuple[list[str], list[str]]:
