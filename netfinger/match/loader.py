@@ -25,7 +25,11 @@ ENV_VAR = "NETFINGER_SIGNATURES"
 SINGLE_FILES = ("vocabulary", "brands", "vulnerabilities", "regulations")
 
 
-class _PlainLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (about ten times faster than the pure-Python one).
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _PlainLoader(_SafeBase):  # type: ignore[valid-type,misc]
     """SafeLoader that keeps dates as strings, so the JSON Schema sees what the file says."""
 
 
