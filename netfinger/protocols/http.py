@@ -10,14 +10,17 @@ MAX_RESPONSE_BYTES = 256 * 1024
 MAX_HEADERS = 100
 USER_AGENT = "netfinger/0.1 (device inventory)"
 
-_TITLE_RE = re.compile(rb"<title[^>]*>(.{0,512}?)</title", re.IGNORECASE | re.DOTALL)
+# Every repetition below is bounded: an unbounded [^>]* / [^>]+ made a page of repeated '<meta ...'
+# or '<title' quadratic (a 64 KiB landing page held the event loop for minutes).
+_TITLE_RE = re.compile(rb"<title[^>]{0,256}>(.{0,512}?)</title", re.IGNORECASE | re.DOTALL)
 _JS_REDIRECT_RE = re.compile(
     rb"""(?:window\.|document\.|self\.|top\.)?location(?:\.href)?\s*=\s*["']([^"']{1,512})["']""",
     re.IGNORECASE,
 )
-_META_REFRESH_RE = re.compile(
-    rb"""<meta[^>]+http-equiv=["']?refresh["']?[^>]+url=([^"'>\s]{1,512})""", re.IGNORECASE
-)
+_META_TAG_RE = re.compile(rb"<meta\b[^>]{0,1024}>", re.IGNORECASE)
+_META_REFRESH_RE = re.compile(rb"""http-equiv=["']?refresh\b""", re.IGNORECASE)
+_META_URL_RE = re.compile(rb"""url=([^"'>\s]{1,512})""", re.IGNORECASE)
+MAX_META_TAGS = 64
 # Parameter names are short; an unbounded \w+ made a long run of letters quadratic (seconds per header).
 _AUTH_PARAM_RE = re.compile(r'(\w{1,64})\s*=\s*(?:"([^"]{0,1024})"|([^\s,]{0,1024}))')
 MAX_AUTH_CHARS = 4096  # a WWW-Authenticate value is a few hundred characters; the rest is not read
@@ -144,10 +147,20 @@ def redirect_target(resp: HttpResponse) -> str:
     location = resp.header("Location")
     if location:
         return location
-    for regex in (_JS_REDIRECT_RE, _META_REFRESH_RE):
-        m = regex.search(resp.body[:65536])
-        if m:
-            return m.group(1).decode("utf-8", "replace")
+    m = _JS_REDIRECT_RE.search(resp.body[:65536])
+    if m:
+        return m.group(1).decode("utf-8", "replace")
+    return meta_refresh(resp.body[:65536])
+
+
+def meta_refresh(body: bytes) -> str:
+    """The target of a ``<meta http-equiv="refresh" content="0; url=...">`` tag, '' when none."""
+    for count, tag in enumerate(_META_TAG_RE.finditer(body)):
+        if count >= MAX_META_TAGS:
+            break
+        url = _META_URL_RE.search(tag.group(0))
+        if url and _META_REFRESH_RE.search(tag.group(0)):
+            return url.group(1).decode("utf-8", "replace")
     return ""
 
 
