@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PKGS := libpcap0.8 iproute2 tcpdump chromium
 
-.PHONY: setup demo test lint typecheck unit bench clean lab-down
+.PHONY: setup demo test lint typecheck unit bench fuzz clean lab-down
 
 $(STAMP): pyproject.toml
 	@bash scripts/setup.sh
@@ -30,6 +30,9 @@ demo: setup
 
 bench: setup
 	@bash scripts/bench.sh
+
+fuzz: setup
+	$(PY) bench/fuzz.py --cases 10000
 
 lab-down:
 	-$(VENV)/bin/netfinger lab down --all
