@@ -160,7 +160,8 @@ TARGETS: dict[str, Target] = {
     "wire.mdns": wire_mdns.parse_query,
     "wire.onvif": wire_onvif.parse_call,
     "wire.textmsg": _wire_textmsg,
-    "wire.digest": lambda d: wire_digest.parse_params(_text(d)),
+    # the responders hand it an Authorization header from a request head of at most MAX_HEAD bytes
+    "wire.digest": lambda d: wire_digest.parse_params(_text(d[: wire_textmsg.MAX_HEAD])),
 }
 
 
