@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Network
 
-from netfinger.evidence import HostEvidence, Sighting, normalise_mac
+from netfinger.evidence import HostEvidence, RawReply, Sighting, normalise_mac
 from netfinger.scan.macinfo import mac_observations
 
 MAX_OUTSIDE_NOTES = 50
+# Raw replies are for replay; re-matching uses the observations. One raw reply per (protocol, source)
+# (the repeats of a multicast answer add nothing) and at most this many raw bytes per host, so a
+# 1,000-host report stays a few megabytes.
+MAX_RAW_BYTES_PER_HOST = 32 * 1024
+
+
+def raw_to_keep(host: HostEvidence, raws: tuple[RawReply, ...]) -> tuple[RawReply, ...]:
+    """The raw replies of a sighting worth adding to ``host``: new (protocol, source), within budget."""
+    held = {(r.protocol, r.source) for r in host.raw}
+    room = MAX_RAW_BYTES_PER_HOST - sum(len(r.data) for r in host.raw)
+    kept: list[RawReply] = []
+    for raw in raws:
+        if (raw.protocol, raw.source) in held or len(raw.data) > room:
+            continue
+        held.add((raw.protocol, raw.source))
+        room -= len(raw.data)
+        kept.append(raw)
+    return tuple(kept)
 
 
 def _ip_key(host: HostEvidence) -> tuple[int, str]:
@@ -92,6 +111,8 @@ class EvidenceStore:
             note = f"MAC {mac} seen for {sighting.ip}, host already known as {host.mac}"
             if note not in host.anomalies:
                 host.anomalies.append(note)
+        if sighting.raw:
+            sighting = replace(sighting, raw=raw_to_keep(host, sighting.raw))
         host.add(sighting)
         return host
 
