@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 import time
 from email.utils import formatdate
 
@@ -55,21 +56,40 @@ def time_vars(now: float | None = None) -> dict[str, str]:
     }
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# id(device) -> (device, its variables): computed once per device, not on every reply.
+_VALUES: dict[int, tuple[Device, dict[str, str]]] = {}
+
+
+def device_values(device: Device) -> dict[str, str]:
+    """The addressing variables with the device's own on top (profile ``vars`` win), cached per device."""
+    cached = _VALUES.get(id(device))
+    if cached is not None and cached[0] is device:
+        return cached[1]
+    values = static_vars(device)
+    values.update(device.template_vars())
+    _VALUES[id(device)] = (device, values)
+    return values
+
+
 def render(device: Device, text: str, extra: dict[str, str] | None = None) -> str:
     """``Device.substitute`` with the addressing variables added (profile ``vars`` win over them).
 
-    Two passes, so a profile variable may itself use variables (``udn: "...-{mac_hex}"``).
+    Two passes, so a profile variable may itself use variables (``udn: "...-{mac_hex}"``); unknown
+    placeholders and other braces stay as they are.
     """
     if "{" not in text:
         return text
-    values = static_vars(device)
-    values.update(device.template_vars())
+    values = device_values(device)
     if extra:
-        values.update(extra)
+        values = {**values, **extra}
+
+    def one(match: re.Match[str]) -> str:
+        return values.get(match.group(1), match.group(0))
+
     out = text
     for _ in range(2):
-        for key, val in values.items():
-            out = out.replace("{" + key + "}", val)
+        out = _PLACEHOLDER.sub(one, out)
         if "{" not in out:
             break
     return out
