@@ -1,11 +1,16 @@
 """netfinger vs nmap on the same emulated site (issue 6). Prints figures; asserts nothing.
 
-Scenarios (each: lab up, measure from the scanner namespace, lab down):
-  1. 250 devices on a /24: netfinger full scan vs nmap -sV with the WS-Discovery/UPnP broadcast scripts
+Scenarios (each: its own lab up, measured from the lab's scanner namespace, lab down):
+  1. 250 devices on a /24: netfinger full scan (--repeat times) vs nmap -sV with the
+     WS-Discovery/UPnP broadcast scripts
   2. 250 devices spread over a /16: netfinger (nmap too with --nmap-sparse, capped at 15 minutes)
   3. 1,000 devices on a /22: netfinger only
 
-Run as root: ``make bench`` or ``.venv/bin/python bench/bench.py [--only 1,2,3]``.
+Run as root: ``make bench`` or ``.venv/bin/python bench/bench.py [--only 1,2,3] [--repeat N] [--no-nmap]``.
+Recall counts devices the lab's ground truth (``lab status --json``: devices[].expect.manufacturer)
+says are Hikvision or Dahua and the tool attributes to that maker; a false positive is a host
+attributed to a maker the ground truth does not name for it. nmap is read two ways (see
+``nmap_score.py``): from its service/script output, and with its MAC-vendor column added.
 """
 
 from __future__ import annotations
@@ -14,20 +19,23 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
-import xml.etree.ElementTree as ET  # our own nmap output, not device input
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import Measurement, measure
+from nmap_score import read_nmap
 
 ROOT = Path(__file__).resolve().parent.parent
 NF = str(ROOT / ".venv" / "bin" / "netfinger")
 BANNED_MAKERS = {"Hikvision", "Dahua"}
 NMAP_PORTS = "80,443,554,8000,37777"
+LISTEN_WINDOW = 2.0  # netfinger's default --timeout (multicast listen window), for the floor figure
 
 
 @dataclass
@@ -45,22 +53,34 @@ class Outcome:
         return self.correct / self.expected if self.expected else 1.0
 
 
+def slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text)
+
+
 def sh(*cmd: str) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
-def lab_up(name: str, scale: int, spread: str | None) -> dict:
+def lab_name() -> str:
+    """A lab name of this process only, so a bench never touches someone else's lab."""
+    from netfinger.lab.state import unique_lab_name
+
+    return unique_lab_name("bn")
+
+
+def lab_up(name: str, scale: int, spread: str | None) -> dict[str, Any]:
     args = [NF, "lab", "up", "--name", name, "--scale", str(scale)]
     if spread:
         args += ["--spread", spread]
-    subprocess.run([NF, "lab", "down", "--name", name], capture_output=True, check=False)
     up = measure(args, stdout=subprocess.DEVNULL)
-    state = json.loads(sh(NF, "lab", "status", "--name", name, "--json"))
+    if up.returncode:
+        raise SystemExit(f"bench: lab up failed (exit {up.returncode})")
+    state: dict[str, Any] = json.loads(sh(NF, "lab", "status", "--name", name, "--json"))
     state["_up_seconds"] = up.wall_s
     return state
 
 
-def truth(state: dict) -> dict[str, str | None]:
+def truth(state: dict[str, Any]) -> dict[str, str | None]:
     return {d["ip"]: (d.get("expect") or {}).get("manufacturer") for d in state["devices"]}
 
 
@@ -71,24 +91,11 @@ def score(attributed: dict[str, str], expected: dict[str, str | None]) -> tuple[
     return correct, len(want), false_pos
 
 
-def run_netfinger(state: dict, scenario: str, workdir: Path) -> Outcome:
-    out = workdir / f"nf-{scenario}.json"
-    m = measure(
-        [
-            "ip",
-            "netns",
-            "exec",
-            state["scanner_ns"],
-            NF,
-            "scan",
-            state["subnet"],
-            "--quiet",
-            "--format",
-            "json",
-            "--json",
-            str(out),
-        ]
-    )
+def run_netfinger(state: dict[str, Any], scenario: str, workdir: Path, run: int) -> Outcome:
+    out = workdir / f"nf-{slug(scenario)}-{run}.json"
+    cmd = ["ip", "netns", "exec", state["scanner_ns"], NF, "scan", state["subnet"], "--quiet",
+           "--json", str(out)]
+    m = measure(cmd)
     report = json.loads(out.read_text())
     attributed = {
         h["ip"]: h["manufacturer"] for h in report["hosts"] if h.get("manufacturer") in BANNED_MAKERS
@@ -97,97 +104,99 @@ def run_netfinger(state: dict, scenario: str, workdir: Path) -> Outcome:
     return Outcome("netfinger", scenario, m, len(report["hosts"]), correct, expected, fp)
 
 
-def nmap_attribution(xml_path: Path) -> tuple[int, dict[str, str]]:
-    tree = ET.parse(xml_path)
-    found = 0
-    attributed: dict[str, str] = {}
-    for host in tree.getroot().iter("host"):
-        status = host.find("status")
-        if status is None or status.get("state") != "up":
-            continue
-        found += 1
-        addr = next((a.get("addr") for a in host.iter("address") if a.get("addrtype") == "ipv4"), None)
-        text = " ".join(
-            " ".join(v for v in el.attrib.values())
-            for el in host.iter()
-            if el.tag in {"service", "script", "elem"}
-        ).lower()
-        text += " ".join((el.text or "") for el in host.iter("elem")).lower()
-        for maker in BANNED_MAKERS:
-            if maker.lower() in text and addr:
-                attributed[addr] = maker
-    # broadcast script results appear under <prescript>; attribute by the IP they name
-    for script in tree.getroot().iter("script"):
-        out = (script.get("output") or "").lower()
-        for maker in BANNED_MAKERS:
-            if maker.lower() in out:
-                for token in out.replace("\n", " ").split():
-                    if token.count(".") == 3 and token.replace(".", "").isdigit():
-                        attributed.setdefault(token, maker)
-    return found, attributed
+def nmap_command(state: dict[str, Any], out: Path) -> list[str]:
+    return ["ip", "netns", "exec", state["scanner_ns"], "nmap", "-n", "-sV", "-T4", "-p", NMAP_PORTS,
+            "--script", "broadcast-wsdd-discover,broadcast-upnp-info", "-oX", str(out), state["subnet"]]
 
 
-def run_nmap(state: dict, scenario: str, workdir: Path, timeout: float | None = None) -> Outcome:
-    out = workdir / f"nmap-{scenario}.xml"
-    cmd = [
-        "ip",
-        "netns",
-        "exec",
-        state["scanner_ns"],
-        "nmap",
-        "-n",
-        "-sV",
-        "-T4",
-        "-p",
-        NMAP_PORTS,
-        "--script",
-        "broadcast-wsdd-discover,broadcast-upnp-info",
-        "-oX",
-        str(out),
-        state["subnet"],
-    ]
-    m = measure(cmd, timeout=timeout)
-    found, attributed = nmap_attribution(out) if out.exists() and out.stat().st_size else (0, {})
-    correct, expected, fp = score(attributed, truth(state))
-    return Outcome("nmap", scenario, m, found, correct, expected, fp)
+def run_nmap(state: dict[str, Any], scenario: str, workdir: Path, timeout: float | None) -> list[Outcome]:
+    """nmap once; two outcomes: attribution from services/scripts, and with the MAC vendor added."""
+    out = workdir / f"nmap-{slug(scenario)}.xml"
+    m = measure(nmap_command(state, out), timeout=timeout)
+    result = read_nmap(out)
+    outcomes = []
+    for label, attributed in (("nmap", result.services), ("nmap+mac", result.mac)):
+        correct, expected, fp = score(attributed, truth(state))
+        outcomes.append(Outcome(label, scenario, m, result.hosts_up, correct, expected, fp))
+    return outcomes
 
 
 def print_outcome(o: Outcome) -> None:
+    killed = "  (stopped at the time limit)" if o.m.returncode < 0 else ""
     print(
-        f"  {o.tool:9} wall {o.m.wall_s:7.2f} s  cpu {o.m.cpu_s:7.2f} s  peak {o.m.peak_rss_mb:7.1f} MB  "
+        f"  {o.tool:9} wall {o.m.wall_s:7.2f} s  cpu {o.m.cpu_s:7.2f} s  peak {o.m.peak_rss_mb:6.1f} MB  "
         f"hosts {o.found:5}  Hik/Dahua recall {o.correct}/{o.expected} ({o.recall:.0%})  "
-        f"false positives {o.false_pos}  exit {o.m.returncode}"
+        f"false positives {o.false_pos}  exit {o.m.returncode}{killed}",
+        flush=True,
     )
 
 
-def scenario(
-    name: str,
-    scale: int,
-    spread: str | None,
-    with_nmap: bool,
-    workdir: Path,
-    nmap_timeout: float | None = None,
-) -> list[Outcome]:
-    lab = "bench"
+def median_run(runs: list[Outcome]) -> Outcome:
+    ordered = sorted(runs, key=lambda o: o.m.wall_s)
+    return ordered[len(ordered) // 2]
+
+
+@dataclass
+class Plan:
+    name: str
+    scale: int
+    spread: str | None
+    nmap: bool
+    nmap_timeout: float | None
+    repeat: int
+
+
+def scenario(plan: Plan, workdir: Path) -> list[Outcome]:
+    lab = lab_name()
     try:
-        state = lab_up(lab, scale, spread)
-        print(
-            f"\n[{name}] {len(state['devices'])} devices on {state['subnet']} "
-            f"(lab up {state['_up_seconds']:.1f} s)"
-        )
-        results = [run_netfinger(state, name, workdir)]
-        print_outcome(results[0])
-        if with_nmap:
-            results.append(run_nmap(state, name, workdir, nmap_timeout))
-            print_outcome(results[1])
-            nf, nm = results
-            print(
-                f"  ratio nmap/netfinger: wall {nm.m.wall_s / nf.m.wall_s:.1f}x  cpu "
-                f"{nm.m.cpu_s / max(nf.m.cpu_s, 0.01):.1f}x"
-            )
+        state = lab_up(lab, plan.scale, plan.spread)
+        print(f"\n[{plan.name}] {len(state['devices'])} devices on {state['subnet']} "
+              f"(lab {lab} up in {state['_up_seconds']:.1f} s)", flush=True)
+        runs = []
+        for run in range(plan.repeat):
+            runs.append(run_netfinger(state, plan.name, workdir, run))
+            print_outcome(runs[-1])
+        nf = median_run(runs)
+        if plan.repeat > 1:
+            walls = [r.m.wall_s for r in runs]
+            print(f"  netfinger median wall {statistics.median(walls):.2f} s (min {min(walls):.2f}, "
+                  f"max {max(walls):.2f}); every run found {min(r.found for r in runs)}+ hosts, "
+                  f"recall {min(r.correct for r in runs)}+/{nf.expected}")
+        results = [nf]
+        if plan.nmap:
+            results += run_nmap(state, plan.name, workdir, plan.nmap_timeout)
+            for o in results[1:]:
+                print_outcome(o)
+            nm = results[1]
+            print(f"  ratio nmap/netfinger (median run): wall {nm.m.wall_s / nf.m.wall_s:.1f}x  "
+                  f"cpu {nm.m.cpu_s / max(nf.m.cpu_s, 0.01):.1f}x")
         return results
     finally:
         subprocess.run([NF, "lab", "down", "--name", lab], capture_output=True, check=False)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.machine())
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    return (f"machine: {os.cpu_count()} cores ({cpu}), {mem / 1024 / 1024:.0f} GiB RAM, "
+            f"python {platform.python_version()}, {sh('nmap', '--version').splitlines()[0]}")
+
+
+def summary(results: list[Outcome]) -> None:
+    nf = {o.scenario: o for o in results if o.tool == "netfinger"}
+    print()
+    if "/24 x250" in nf:
+        ratio = nf["/24 x250"].m.wall_s / LISTEN_WINDOW
+        print(f"/24 wall vs listen window ({LISTEN_WINDOW:.1f} s): {ratio:.2f}x")
+    if "/24 x250" in nf and "/16 sparse x250" in nf:
+        print(f"/16 sparse vs /24 time: {nf['/16 sparse x250'].m.wall_s / nf['/24 x250'].m.wall_s:.1f}x")
+    if "/24 x250" in nf and "/22 x1000" in nf:
+        per24 = nf["/24 x250"].m.wall_s / 250
+        per22 = nf["/22 x1000"].m.wall_s / 1000
+        print(f"time per device: {per24 * 1000:.1f} ms (250) vs {per22 * 1000:.1f} ms (1000); "
+              f"peak memory at 1000: {nf['/22 x1000'].m.peak_rss_mb:.0f} MB")
 
 
 def main() -> int:
@@ -195,32 +204,28 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--only", default="1,2,3", help="scenarios to run, e.g. 1,3")
+    parser.add_argument("--repeat", type=int, default=3, help="netfinger runs per scenario (median shown)")
+    parser.add_argument("--no-nmap", action="store_true", help="skip nmap on the /24 (it takes many minutes)")
+    parser.add_argument("--nmap-timeout", type=float, default=None, metavar="S",
+                        help="stop nmap on the /24 after S seconds")
     parser.add_argument("--nmap-sparse", action="store_true", help="also run nmap on the /16 (up to 15 min)")
     args = parser.parse_args()
     if os.geteuid() != 0:
         print("bench: needs root (the lab is built from network namespaces)", file=sys.stderr)
         return 3
-    print(
-        f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
-        f"python {platform.python_version()}, {sh('nmap', '--version').splitlines()[0]}"
-    )
+    print(machine(), flush=True)
     only = {s.strip() for s in args.only.split(",")}
-    all_results: list[Outcome] = []
+    plans = [
+        Plan("/24 x250", 250, None, not args.no_nmap, args.nmap_timeout, args.repeat),
+        Plan("/16 sparse x250", 250, "/16", args.nmap_sparse, 900, args.repeat),
+        Plan("/22 x1000", 1000, None, False, None, args.repeat),
+    ]
+    results: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="nf-bench-") as tmp:
-        work = Path(tmp)
-        if "1" in only:
-            all_results += scenario("/24 x250", 250, None, True, work)
-        if "2" in only:
-            all_results += scenario("/16 sparse x250", 250, "/16", args.nmap_sparse, work, nmap_timeout=900)
-        if "3" in only:
-            all_results += scenario("/22 x1000", 1000, None, False, work)
-    nf = {o.scenario: o for o in all_results if o.tool == "netfinger"}
-    if "/24 x250" in nf and "/16 sparse x250" in nf:
-        print(f"\n/16 sparse vs /24 time: {nf['/16 sparse x250'].m.wall_s / nf['/24 x250'].m.wall_s:.1f}x")
-    if "/24 x250" in nf and "/22 x1000" in nf:
-        per24 = nf["/24 x250"].m.wall_s / 250
-        per22 = nf["/22 x1000"].m.wall_s / 1000
-        print(f"time per device: {per24 * 1000:.1f} ms (250) vs {per22 * 1000:.1f} ms (1000)")
+        for number, plan in enumerate(plans, start=1):
+            if str(number) in only:
+                results += scenario(plan, Path(tmp))
+    summary(results)
     return 0
 
 
