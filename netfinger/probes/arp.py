@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import socket
@@ -22,6 +23,8 @@ RETRY_AFTER = 0.3  # seconds before silent addresses are asked once more
 TAIL = 0.5  # seconds to wait for the last replies (a LAN answers ARP within milliseconds)
 RETRY_LIMIT = 4096  # second pass only for sweeps up to this size (a sparse /16 gets one pass)
 PACKET_OUTGOING = 4
+SOL_PACKET = 263
+PACKET_IGNORE_OUTGOING = 23  # linux/if_packet.h: do not queue our own frames back to us (Linux 4.20+)
 PROC_ARP = Path("/proc/net/arp")
 
 
@@ -36,6 +39,13 @@ def onlink_targets(ctx: ScanContext) -> Iterator[str]:
                 if addr in net and addr not in (link.network_address, link.broadcast_address) \
                         and str(addr) not in ctx.local_ips:
                     yield str(addr)
+
+
+def ignore_own_frames(sock: socket.socket) -> None:
+    """Keep our own who-has frames out of the receive queue: a /16 sweep would queue 65,000 of them
+    ahead of the replies and overflow it. Older kernels lack the option; ``_receive`` skips them then."""
+    with contextlib.suppress(OSError):
+        sock.setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)
 
 
 class ArpProbe(Probe):
@@ -125,6 +135,7 @@ class ArpProbe(Probe):
         with sock:
             sock.bind((ctx.iface, 0))
             sock.setblocking(False)
+            ignore_own_frames(sock)
             enlarge_receive_buffer(sock, ctx.is_root)
             receiver = asyncio.create_task(self._receive(ctx, sock, stop))
             try:
