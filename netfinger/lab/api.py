@@ -21,6 +21,7 @@ from pathlib import Path
 
 from netfinger.errors import NetfingerError
 from netfinger.lab import netns
+from netfinger.lab.neigh import raise_neighbour_limits
 from netfinger.lab.profile import responder_registry
 from netfinger.lab.scale import plan_lab
 from netfinger.lab.site import load_site
@@ -62,6 +63,7 @@ def up(  # noqa: PLR0917 - every option has a default; keywords are the norm
         raise NetfingerError(f"lab {name} already exists: run netfinger lab down --name {name}")
     directory = lab_dir(name)
     shutil.rmtree(directory, ignore_errors=True)
+    raise_neighbour_limits(len(state.devices))
     try:
         netns.create(state)
         state_path = state.save()

@@ -134,6 +134,19 @@ def create(state: LabState) -> None:
     for dev in state.devices:
         with in_netns(dev.ns), contextlib.suppress(OSError):  # an old kernel: stay on the backlog
             set_gro(DEVICE_IF, True)
+    _gro_on_the_way_back(state)
+
+
+def _gro_on_the_way_back(state: LabState) -> None:
+    """GRO (a NAPI ring) also on the bridge's ports and the scanner's end: when hundreds of devices
+    answer one multicast probe at once, their frames into the bridge and the bridge's into the
+    scanner would otherwise all queue on the CPU's shared backlog and overflow it."""
+    with in_netns(state.bridge_ns):
+        for port in [SCANNER_PORT, *(d.port for d in state.devices)]:
+            with contextlib.suppress(OSError):
+                set_gro(port, True)
+    with in_netns(state.scanner_ns), contextlib.suppress(OSError):
+        set_gro(DEVICE_IF, True)
 
 
 def _net_identity(path: Path) -> tuple[int, int] | None:
