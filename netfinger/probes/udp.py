@@ -11,7 +11,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+from typing import Any
 
+from netfinger.evidence import Sighting
 from netfinger.probes.interface import ScanContext
 
 log = logging.getLogger("netfinger.scan")
@@ -19,6 +21,7 @@ MAX_DATAGRAM = 65535
 # Unicast follow-ups go out at half the window and again near its end (hosts the TCP sweep finds late).
 LATE_FOLLOW_UP = 0.8
 MAX_DATAGRAMS = 20000  # per probe, bounds the work a flood can cause
+MAX_PER_SOURCE = 256  # handled per source address and socket; an honest device sends a few dozen at most
 RECV_BUFFER = 8 * 1024 * 1024  # a /24 of cameras answering one multicast at once must not overflow it
 
 Send = tuple[bytes, tuple[str, int]]
@@ -115,30 +118,56 @@ async def exchange(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step],
 
     task = asyncio.create_task(sender())
     received = 0
+    per_source: dict[str, int] = {}
     try:
-        while received < MAX_DATAGRAMS:
-            remaining = start + window - time.monotonic()
-            if remaining <= 0:
-                break
-            try:
-                data, addr = await asyncio.wait_for(loop.sock_recvfrom(sock, MAX_DATAGRAM), remaining)
-            except TimeoutError:
-                break
-            except OSError:
-                await asyncio.sleep(0.01)
-                continue
-            if addr[0] in ctx.local_ips:
-                continue
-            received += 1
-            try:
-                handle(data, (str(addr[0]), int(addr[1])))
-            except Exception:  # one bad datagram must not end the probe; parsers should not raise anyway
-                log.debug("reply handler failed on a datagram from %s", addr[0], exc_info=True)
+        async with asyncio.timeout_at(start + window):  # the loop's clock is time.monotonic()
+            while received < MAX_DATAGRAMS:
+                try:
+                    first = await loop.sock_recvfrom(sock, MAX_DATAGRAM)
+                except OSError:
+                    await asyncio.sleep(0.01)
+                    continue
+                for data, addr in [first, *drain(sock, MAX_DATAGRAMS - received - 1)]:
+                    if addr[0] in ctx.local_ips or flooding(ctx, per_source, addr):
+                        continue
+                    received += 1
+                    _handle_one(handle, data, addr)
+    except TimeoutError:
+        pass
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, OSError):
             await task
     return received
+
+
+def flooding(ctx: ScanContext, per_source: dict[str, int], addr: tuple[str, int]) -> bool:
+    """True past MAX_PER_SOURCE datagrams from one address: the rest of a flood is read and dropped
+    (handling it held the event loop for seconds while honest answers overflowed the socket buffer)."""
+    count = per_source.get(addr[0], 0) + 1
+    per_source[addr[0]] = count
+    if count == MAX_PER_SOURCE + 1:
+        note = f"udp/{addr[1]}: over {MAX_PER_SOURCE} datagrams from this host (flood); the rest not read"
+        ctx.emit(Sighting(ip=str(addr[0]), anomalies=(note,)))
+    return count > MAX_PER_SOURCE
+
+
+def drain(sock: socket.socket, limit: int) -> list[tuple[bytes, Any]]:
+    """Datagrams already queued on a non-blocking socket (a burst is read without a loop turn each)."""
+    out: list[tuple[bytes, Any]] = []
+    while len(out) < limit:
+        try:
+            out.append(sock.recvfrom(MAX_DATAGRAM))
+        except OSError:  # BlockingIOError: the queue is empty
+            break
+    return out
+
+
+def _handle_one(handle: Callable[[bytes, tuple[str, int]], None], data: bytes, addr: Any) -> None:
+    try:
+        handle(data, (str(addr[0]), int(addr[1])))
+    except Exception:  # one bad datagram must not end the probe; parsers should not raise anyway
+        log.debug("reply handler failed on a datagram from %s", addr[0], exc_info=True)
 
 
 def unanswered_live(ctx: ScanContext, answered: set[str]) -> list[str]:
