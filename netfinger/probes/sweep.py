@@ -26,7 +26,8 @@ def offlink_targets(ctx: ScanContext) -> Iterator[str]:
 async def knock(ip: str, port: int, seconds: float) -> str:
     """'open', 'closed' (refused: the host is there) or '' (no answer)."""
     try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(ip, port), seconds)
+        async with asyncio.timeout(seconds):
+            _, writer = await asyncio.open_connection(ip, port)
     except ConnectionRefusedError:
         return "closed"
     except (TimeoutError, OSError):
