@@ -215,6 +215,14 @@ def test_hostile_hosts_have_their_anomalies_recorded(hostile_lab: LabState, scan
     assert [a for ip in ordinary for a in by_ip[ip]["anomalies"] if "conflicting identity" in a] == []
 
 
+def test_floods_do_not_crowd_out_honest_answers(hostile_lab: LabState, scan: HostileScan) -> None:
+    """The floods answer the same probes as the honest devices; the honest answers still arrive."""
+    by_ip = _by_ip(scan)
+    lacking = {d.name: [p for p in ("sadp", "wsd", "dhip") if p in d.protocols
+                        and p not in by_ip[d.ip]["protocols"]] for d in _ordinary(hostile_lab)}
+    assert {name: gaps for name, gaps in lacking.items() if gaps} == {}
+
+
 def test_nothing_a_device_referenced_was_read_or_expanded(scan: HostileScan) -> None:
     text = (scan.out / "r.json").read_text(encoding="utf-8")
     assert "root:x:0:0" not in text

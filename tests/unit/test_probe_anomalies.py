@@ -15,6 +15,7 @@ from probe_fixtures import make_ctx
 from netfinger.probes import http as http_probe
 from netfinger.probes import rtsp as rtsp_probe
 from netfinger.probes import ssdp as ssdp_probe
+from netfinger.probes import udp
 from netfinger.probes.dhip import DhipProbe
 from netfinger.probes.sadp import SadpProbe
 from netfinger.probes.tcpio import TcpResult, read_anomalies
@@ -146,3 +147,13 @@ def test_redirect_patterns_stay_linear_on_hostile_pages() -> None:
     assert http.parse_auth("Digest " + "A" * 200_000) == ("Digest", "")
     tag = b'<META content="0; URL=/doc/page/login.asp" HTTP-EQUIV="Refresh">'
     assert http.meta_refresh(b"<html>" + tag) == "/doc/page/login.asp"
+
+
+def test_udp_flood_past_the_per_source_cap_is_noted_once_and_dropped() -> None:
+    ctx, seen = make_ctx()
+    per_source: dict[str, int] = {}
+    dropped = [udp.flooding(ctx, per_source, ("10.77.0.70", 37020)) for _ in range(udp.MAX_PER_SOURCE + 100)]
+    assert dropped.count(False) == udp.MAX_PER_SOURCE
+    assert not udp.flooding(ctx, per_source, ("10.77.0.71", 37020))  # another host is unaffected
+    note = f"udp/37020: over {udp.MAX_PER_SOURCE} datagrams from this host (flood); the rest not read"
+    assert [(s.ip, s.anomalies) for s in seen] == [("10.77.0.70", (note,))]
