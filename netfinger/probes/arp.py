@@ -110,6 +110,11 @@ class ArpProbe(Probe):
             except BlockingIOError:
                 await loop.sock_sendall(sock, frame)
 
+    async def _ask_silent(self, ctx: ScanContext, sock: socket.socket, template: bytes) -> None:
+        """Ask the on-link targets that have not answered yet once more."""
+        answered = {ip for ip, _ in self._seen}
+        await self._sweep(ctx, sock, template, [ip for ip in onlink_targets(ctx) if ip not in answered])
+
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         try:
             return await self._run(ctx)
@@ -140,13 +145,17 @@ class ArpProbe(Probe):
             receiver = asyncio.create_task(self._receive(ctx, sock, stop))
             try:
                 await self._sweep(ctx, sock, template, onlink_targets(ctx))
+                small = sum(1 for _ in itertools.islice(onlink_targets(ctx), RETRY_LIMIT + 1)) <= RETRY_LIMIT
                 await asyncio.sleep(RETRY_AFTER)
-                if sum(1 for _ in itertools.islice(onlink_targets(ctx), RETRY_LIMIT + 1)) <= RETRY_LIMIT:
-                    answered = {ip for ip, _ in self._seen}
-                    again = [ip for ip in onlink_targets(ctx) if ip not in answered]
-                    await self._sweep(ctx, sock, template, again)
+                if small:
+                    await self._ask_silent(ctx, sock, template)
                 ctx.mark_sweep_done()
-                await asyncio.sleep(min(TAIL, ctx.timeout / 2))
+                tail = min(TAIL, ctx.timeout / 2)
+                if small:  # once more, after the first burst of multicast replies has passed
+                    await asyncio.sleep(tail / 2)
+                    await self._ask_silent(ctx, sock, template)
+                    tail /= 2
+                await asyncio.sleep(tail)
             finally:
                 stop.set()
                 receiver.cancel()
