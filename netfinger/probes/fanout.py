@@ -10,6 +10,7 @@ from ipaddress import IPv4Address
 from netfinger.probes.interface import ScanContext
 
 POLL = 0.05  # seconds between looks at the live-host set while discovery runs
+SWEEP_WAIT = 1.0  # seconds unicast work waits for the ARP sweep to be out (a /24's takes ~0.3 s)
 
 
 def live_targets(ctx: ScanContext, skip: set[IPv4Address] | None = None) -> list[str]:
@@ -22,8 +23,10 @@ def live_targets(ctx: ScanContext, skip: set[IPv4Address] | None = None) -> list
 async def live_stream(ctx: ScanContext) -> AsyncIterator[str]:
     """Each live target once, as soon as it is known, until discovery has finished."""
     seen: set[IPv4Address] = set()
-    if ctx.sweep_done is not None:
-        await ctx.sweep_done.wait()
+    if ctx.sweep_done is not None:  # a long sweep (a /16) does not hold back the hosts already known
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SWEEP_WAIT):
+                await ctx.sweep_done.wait()
     while True:
         finished = ctx.discovery_done is None or ctx.discovery_done.is_set()
         for ip in live_targets(ctx, seen):
