@@ -115,9 +115,11 @@ def run_nmap(state: dict[str, Any], scenario: str, workdir: Path, timeout: float
     m = measure(nmap_command(state, out), timeout=timeout)
     result = read_nmap(out)
     outcomes = []
+    devices = truth(state)
+    found = len(result.up & set(devices))  # nmap also lists the scanner's own address as up
     for label, attributed in (("nmap", result.services), ("nmap+mac", result.mac)):
-        correct, expected, fp = score(attributed, truth(state))
-        outcomes.append(Outcome(label, scenario, m, result.hosts_up, correct, expected, fp))
+        correct, expected, fp = score(attributed, devices)
+        outcomes.append(Outcome(label, scenario, m, found, correct, expected, fp))
     return outcomes
 
 

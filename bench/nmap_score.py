@@ -29,6 +29,7 @@ MULTICAST_GROUPS = frozenset({"239.255.255.250", "239.255.255.251", "224.0.0.251
 @dataclass
 class NmapResult:
     hosts_up: int = 0
+    up: set[str] = field(default_factory=set)  # addresses of the hosts up
     services: dict[str, str] = field(default_factory=dict)  # ip -> maker, from -sV and scripts
     mac: dict[str, str] = field(default_factory=dict)  # the same, MAC vendor where they name none
 
@@ -113,6 +114,8 @@ def read_nmap(xml_path: Path) -> NmapResult:
     result.hosts_up = len(hosts)
     for host in hosts:
         ip, _ = _ipv4(host)
+        if ip:
+            result.up.add(ip)
         maker = maker_in(_host_text(host))
         if ip and maker:
             result.services[ip] = maker

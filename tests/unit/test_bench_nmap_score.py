@@ -38,6 +38,7 @@ def test_services_broadcast_blocks_and_mac_vendor(tmp_path: Path) -> None:
     path.write_text(xml)
     result = read_nmap(path)
     assert result.hosts_up == 4
+    assert result.up == {"10.0.0.5", "10.0.0.6", "10.0.0.7", "10.0.0.8"}
     assert result.services == {"10.0.0.5": "Hikvision", "10.0.0.8": "Dahua", "10.0.0.9": "Dahua"}
     assert result.mac == {**result.services, "10.0.0.6": "Dahua"}
     assert "10.0.0.7" not in result.mac  # the Dahua block does not spill over to the next device
