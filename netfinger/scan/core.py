@@ -14,13 +14,13 @@ from ipaddress import IPv4Address, IPv4Network
 
 from netfinger.errors import UsageError
 from netfinger.evidence import Sighting
+from netfinger.match import oui
 from netfinger.match.interface import Matcher
 from netfinger.probes import PROBES
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
 from netfinger.report.model import Report
 from netfinger.scan.config import ScanConfig
 from netfinger.scan.iface import Interface, choose_interface, list_interfaces
-from netfinger.scan.macinfo import oui_org
 from netfinger.scan.progress import NullProgress, ProgressSink
 from netfinger.scan.ratelimit import TokenBucket
 from netfinger.scan.report import build_report, load_matcher, utc_now
@@ -171,7 +171,7 @@ async def _load_in_background(ctx: ScanContext) -> tuple[Matcher | None, str]:
     if ctx.sweep_done is not None:
         await ctx.sweep_done.wait()
     matcher, _ = await asyncio.gather(asyncio.to_thread(load_matcher),
-                                      asyncio.to_thread(oui_org, "00:00:00:00:00:00"))
+                                      asyncio.to_thread(oui.warm_up))
     return matcher
 
 
