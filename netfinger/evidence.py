@@ -7,6 +7,7 @@ This module is the contract between ``netfinger.probes`` (which produce evidence
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,3 +176,31 @@ def normalise_mac(mac: str) -> str | None:
     if len(hexdigits) != 12 or any(ch not in "0123456789abcdef:-. " for ch in stripped):
         return None
     return ":".join(hexdigits[i : i + 2] for i in range(0, 12, 2))
+
+
+# --- Anomaly notes the matcher reads -------------------------------------------------------------
+# Notes are free text for people, but these kinds also tell the matcher that a protocol's replies
+# from a host cannot be vouched for. Producers build them with the functions below; the matcher
+# recognises them with UNTRUSTWORTHY_NOTE. Keep the two in step here, nowhere else.
+
+# Fields in which a discovery reply states the sender's own MAC / IPv4 address.
+CLAIMED_MAC_FIELDS = {"sadp.MAC": "sadp", "dhip.mac": "dhip", "dhip.legacy.mac": "dhip"}
+CLAIMED_IP_FIELDS = {"sadp.IPv4Address": "sadp", "dhip.IPv4Address.IPAddress": "dhip"}
+
+
+def claim_note(protocol: str, sender: str, what: str, value: str) -> str:
+    """A reply from ``sender`` names another address for itself."""
+    return f"{protocol}: reply from {sender} claims {what} {value[:40]}"
+
+
+def flood_note(protocol: str, limit: int, unit: str = "datagrams", where: str = "") -> str:
+    """A host sent more replies than any honest device does; the rest were not read."""
+    on = f" on {where}" if where else ""
+    return f"{protocol}: over {limit} {unit} from this host{on} (flood); the rest not read"
+
+
+UNTRUSTWORTHY_NOTE = re.compile(
+    r"^(?P<proto>[a-z0-9_]+): (?:reply from \S+ claims "
+    r"|over \d+ \w+ from this host"
+    r"|body length|header size)"
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
-from netfinger.evidence import RawReply, Sighting
+from netfinger.evidence import RawReply, Sighting, claim_note
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
 from netfinger.probes.udp import LATE_FOLLOW_UP, Send, Step, exchange, open_socket, unanswered_live
 from netfinger.protocols import dhip, dhip_legacy
@@ -57,7 +57,7 @@ class DhipProbe(Probe):
             notes = tuple(reply.anomalies)
             claimed = reply.info.get("IPv4Address.IPAddress", "")
             if claimed and claimed != addr[0]:
-                notes += (f"dhip: reply from {addr[0]} claims IPAddress {claimed[:40]}",)
+                notes += (claim_note("dhip", addr[0], "IPAddress", claimed),)
         self._answered.add(addr[0])
         self._count += 1
         ctx.emit(Sighting(ip=addr[0], observations=obs, raw=raw, anomalies=notes, protocol="dhip"))
@@ -79,7 +79,7 @@ class DhipProbe(Probe):
             with sock:
                 await exchange(ctx, sock, steps, window=window,
                                handle=lambda d, a: self._handle(ctx, d, a),
-                               groups=(dhip.DHIP_GROUP,))
+                               groups=(dhip.DHIP_GROUP,), protocol="dhip")
         except OSError as exc:
             return Failed(self.name, f"socket error: {exc}")
         return Completed(self.name, self._count, time.monotonic() - started)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
-from netfinger.evidence import RawReply, Sighting
+from netfinger.evidence import RawReply, Sighting, claim_note
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
 from netfinger.probes.udp import LATE_FOLLOW_UP, Send, Step, exchange, open_socket, unanswered_live
 from netfinger.protocols import sadp, xmlsafe
@@ -46,7 +46,7 @@ class SadpProbe(Probe):
             if why != xmlsafe.NOT_WELL_FORMED:
                 anomalies.append(f"sadp: {why}")
         if reply.ipv4 and reply.ipv4 != addr[0]:
-            anomalies.append(f"sadp: reply from {addr[0]} claims IPv4Address {reply.ipv4[:40]}")
+            anomalies.append(claim_note("sadp", addr[0], "IPv4Address", reply.ipv4))
         self._answered.add(addr[0])
         self._count += 1
         ctx.emit(Sighting(
@@ -75,7 +75,7 @@ class SadpProbe(Probe):
             with sock:
                 await exchange(ctx, sock, steps, window=window,
                                handle=lambda d, a: self._handle(ctx, d, a),
-                               groups=(sadp.SADP_GROUP,))
+                               groups=(sadp.SADP_GROUP,), protocol="sadp")
         except OSError as exc:
             return Failed(self.name, f"socket error: {exc}")
         return Completed(self.name, self._count, time.monotonic() - started)

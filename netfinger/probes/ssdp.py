@@ -89,7 +89,7 @@ class SsdpProbe(Probe):
             with sock:
                 await exchange(ctx, sock, steps, window=ctx.timeout,
                                handle=lambda d, a: self._handle(ctx, d, a),
-                               groups=(ssdp.SSDP_GROUP,))
+                               groups=(ssdp.SSDP_GROUP,), protocol="ssdp")
             if self._tasks:
                 await asyncio.wait(set(self._tasks), timeout=ctx.io_timeout * 2)
         except OSError as exc:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import Any
 
-from netfinger.evidence import Sighting
+from netfinger.evidence import Sighting, flood_note
 from netfinger.probes.interface import ScanContext
 
 log = logging.getLogger("netfinger.scan")
@@ -104,7 +104,8 @@ async def send_all(ctx: ScanContext, sock: socket.socket, datagrams: Sequence[Se
 
 
 async def exchange(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step], *, window: float,
-                   handle: Callable[[bytes, tuple[str, int]], None], groups: Sequence[str] = ()) -> int:
+                   handle: Callable[[bytes, tuple[str, int]], None], groups: Sequence[str] = (),
+                   protocol: str) -> int:
     """Run the send plan and hand every datagram received within ``window`` seconds to ``handle``."""
     loop = asyncio.get_running_loop()
     start = time.monotonic()
@@ -128,7 +129,7 @@ async def exchange(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step],
                     await asyncio.sleep(0.01)
                     continue
                 for data, addr in [first, *drain(sock, MAX_DATAGRAMS - received - 1)]:
-                    if addr[0] in ctx.local_ips or flooding(ctx, per_source, addr):
+                    if addr[0] in ctx.local_ips or flooding(ctx, per_source, addr, protocol):
                         continue
                     received += 1
                     _handle_one(handle, data, addr)
@@ -141,14 +142,14 @@ async def exchange(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step],
     return received
 
 
-def flooding(ctx: ScanContext, per_source: dict[str, int], addr: tuple[str, int]) -> bool:
+def flooding(ctx: ScanContext, per_source: dict[str, int], addr: tuple[str, int], protocol: str) -> bool:
     """True past MAX_PER_SOURCE datagrams from one address: the rest of a flood is read and dropped
     (handling it held the event loop for seconds while honest answers overflowed the socket buffer)."""
     count = per_source.get(addr[0], 0) + 1
     per_source[addr[0]] = count
     if count == MAX_PER_SOURCE + 1:
-        note = f"udp/{addr[1]}: over {MAX_PER_SOURCE} datagrams from this host (flood); the rest not read"
-        ctx.emit(Sighting(ip=str(addr[0]), anomalies=(note,)))
+        note = flood_note(protocol, MAX_PER_SOURCE, where=f"udp/{addr[1]}")
+        ctx.emit(Sighting(ip=str(addr[0]), anomalies=(note,), protocol=protocol))
     return count > MAX_PER_SOURCE
 
 

@@ -7,7 +7,7 @@ import contextlib
 import time
 from typing import ClassVar
 
-from netfinger.evidence import RawReply, Sighting, bounded
+from netfinger.evidence import RawReply, Sighting, bounded, flood_note
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
 from netfinger.probes.udp import LATE_FOLLOW_UP, Send, Step, exchange, open_socket, unanswered_live
 from netfinger.protocols import wsd
@@ -38,7 +38,7 @@ class WsdProbe(Probe):
         seen = self._per_host.get(ip, 0) + 1
         self._per_host[ip] = seen
         if seen == MAX_MESSAGES_PER_HOST + 1:
-            note = f"wsd: over {MAX_MESSAGES_PER_HOST} messages from this host (flood); the rest not read"
+            note = flood_note("wsd", MAX_MESSAGES_PER_HOST, unit="messages")
             ctx.emit(Sighting(ip=ip, anomalies=(note,)))
         return seen > MAX_MESSAGES_PER_HOST
 
@@ -80,7 +80,7 @@ class WsdProbe(Probe):
             return
         with sock:
             await exchange(ctx, sock, [], window=window,
-                               handle=lambda d, a: self._handle(ctx, d, a, "listen"))
+                               handle=lambda d, a: self._handle(ctx, d, a, "listen"), protocol="wsd")
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
@@ -101,7 +101,7 @@ class WsdProbe(Probe):
             with sock:
                 await exchange(ctx, sock, steps, window=window,
                                handle=lambda d, a: self._handle(ctx, d, a, "reply"),
-                               groups=(wsd.WSD_GROUP,))
+                               groups=(wsd.WSD_GROUP,), protocol="wsd")
         except OSError as exc:
             return Failed(self.name, f"socket error: {exc}")
         finally:

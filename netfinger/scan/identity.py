@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from ipaddress import IPv4Address
 
+from netfinger.evidence import CLAIMED_IP_FIELDS as CLAIMED_IP
+from netfinger.evidence import CLAIMED_MAC_FIELDS as CLAIMED_MAC
 from netfinger.evidence import HostEvidence, bounded, normalise_mac
 
-CLAIMED_MAC = {"sadp.MAC": "sadp", "dhip.mac": "dhip", "dhip.legacy.mac": "dhip"}
-CLAIMED_IP = {"sadp.IPv4Address": "sadp", "dhip.IPv4Address.IPAddress": "dhip"}
 UNSET_IPS = frozenset({"0.0.0.0", "255.255.255.255"})  # not a claim: an unconfigured device says these
 
 

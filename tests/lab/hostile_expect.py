@@ -33,7 +33,7 @@ EXPECTED_ANOMALIES: dict[str, list[str]] = {
                          "LOCATION 'http://10.78.0.21:80/ISAPI/' points away"],
     "x-wsd-flood": ["wsd: over 64 messages from this host (flood)"],
     "x-wsd-unicast-flood": ["wsd: over 64 messages from this host (flood)"],
-    "x-sadp-flood": ["udp/37020: over 256 datagrams from this host (flood); the rest not read"],
+    "x-sadp-flood": ["sadp: over 256 datagrams from this host on udp/37020 (flood); the rest not read"],
     "x-reset": ["http: connection on port 80 reset", "rtsp: connection on port 554 reset"],
     "x-wsd-scopes": ["wsd: 25000 scopes in one message (first 64 kept)"],
     "x-sadp-not-utf8": ["sadp: reply is not well-formed XML"],

@@ -152,8 +152,9 @@ def test_redirect_patterns_stay_linear_on_hostile_pages() -> None:
 def test_udp_flood_past_the_per_source_cap_is_noted_once_and_dropped() -> None:
     ctx, seen = make_ctx()
     per_source: dict[str, int] = {}
-    dropped = [udp.flooding(ctx, per_source, ("10.77.0.70", 37020)) for _ in range(udp.MAX_PER_SOURCE + 100)]
+    flood = range(udp.MAX_PER_SOURCE + 100)
+    dropped = [udp.flooding(ctx, per_source, ("10.77.0.70", 37020), "sadp") for _ in flood]
     assert dropped.count(False) == udp.MAX_PER_SOURCE
-    assert not udp.flooding(ctx, per_source, ("10.77.0.71", 37020))  # another host is unaffected
-    note = f"udp/37020: over {udp.MAX_PER_SOURCE} datagrams from this host (flood); the rest not read"
+    assert not udp.flooding(ctx, per_source, ("10.77.0.71", 37020), "sadp")  # another host is unaffected
+    note = f"sadp: over {udp.MAX_PER_SOURCE} datagrams from this host on udp/37020 (flood); the rest not read"
     assert [(s.ip, s.anomalies) for s in seen] == [("10.77.0.70", (note,))]
