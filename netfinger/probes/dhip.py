@@ -7,7 +7,12 @@ from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, claim_note
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import LATE_FOLLOW_UP, Send, Step, exchange, open_socket, unanswered_live
+from netfinger.probes.udp import (
+    Send,
+    discovery_plan,
+    run_exchange,
+    unanswered_live,
+)
 from netfinger.protocols import dhip, dhip_legacy
 
 
@@ -64,22 +69,10 @@ class DhipProbe(Probe):
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
-        window = ctx.timeout
-        try:
-            sock = open_socket(ctx)
-        except OSError as exc:
-            return Failed(self.name, f"cannot open a UDP socket: {exc}")
-        steps = [
-            Step(0.0, lambda: self._first(ctx)),
-            Step(min(0.3, window / 4), lambda: self._first(ctx)[:1]),
-            Step(window / 2, lambda: self._unicast(ctx)),
-            Step(window * LATE_FOLLOW_UP, lambda: self._unicast(ctx)),
-        ]
-        try:
-            with sock:
-                await exchange(ctx, sock, steps, window=window,
-                               handle=lambda d, a: self._handle(ctx, d, a),
-                               groups=(dhip.DHIP_GROUP,), protocol="dhip")
-        except OSError as exc:
-            return Failed(self.name, f"socket error: {exc}")
+        plan = discovery_plan(ctx.timeout, lambda: self._first(ctx), lambda: self._unicast(ctx),
+                              ask_again=lambda: self._first(ctx)[:1])
+        failure = await run_exchange(ctx, "dhip", plan, handle=lambda d, a: self._handle(ctx, d, a),
+                                     groups=(dhip.DHIP_GROUP,))
+        if failure:
+            return Failed(self.name, failure)
         return Completed(self.name, self._count, time.monotonic() - started)

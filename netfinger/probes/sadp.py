@@ -7,7 +7,12 @@ from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, claim_note
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import LATE_FOLLOW_UP, Send, Step, exchange, open_socket, unanswered_live
+from netfinger.probes.udp import (
+    Send,
+    discovery_plan,
+    run_exchange,
+    unanswered_live,
+)
 from netfinger.protocols import sadp, xmlsafe
 
 
@@ -59,23 +64,11 @@ class SadpProbe(Probe):
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
-        window = ctx.timeout
-        try:
-            sock = open_socket(ctx)
-        except OSError as exc:
-            return Failed(self.name, f"cannot open a UDP socket: {exc}")
         group = [sadp.SADP_GROUP] if ctx.targets_on_link() else []
-        steps = [
-            Step(0.0, lambda: self._inquiries(group)),
-            Step(min(0.3, window / 4), lambda: self._inquiries(group)),
-            Step(window / 2, lambda: self._inquiries(unanswered_live(ctx, self._answered))),
-            Step(window * LATE_FOLLOW_UP, lambda: self._inquiries(unanswered_live(ctx, self._answered))),
-        ]
-        try:
-            with sock:
-                await exchange(ctx, sock, steps, window=window,
-                               handle=lambda d, a: self._handle(ctx, d, a),
-                               groups=(sadp.SADP_GROUP,), protocol="sadp")
-        except OSError as exc:
-            return Failed(self.name, f"socket error: {exc}")
+        plan = discovery_plan(ctx.timeout, lambda: self._inquiries(group),
+                              lambda: self._inquiries(unanswered_live(ctx, self._answered)))
+        failure = await run_exchange(ctx, "sadp", plan, handle=lambda d, a: self._handle(ctx, d, a),
+                                     groups=(sadp.SADP_GROUP,))
+        if failure:
+            return Failed(self.name, failure)
         return Completed(self.name, self._count, time.monotonic() - started)

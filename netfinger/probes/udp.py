@@ -175,3 +175,32 @@ def unanswered_live(ctx: ScanContext, answered: set[str]) -> list[str]:
     """Live target hosts that have not answered this probe yet (for the unicast follow-up)."""
     hosts = [ip for ip in ctx.live_hosts if ctx.in_targets(ip)]
     return [str(ip) for ip in sorted(hosts) if str(ip) not in answered]
+
+
+def discovery_plan(window: float, ask: Callable[[], Sequence[Send]], follow_up: Callable[[], Sequence[Send]],
+                   ask_again: Callable[[], Sequence[Send]] | None = None) -> list[Step]:
+    """The send plan of the discovery probes: the multicast question at once and again shortly after
+    (for a lost first), then unicast follow-ups to live hosts that have not answered, at half and at
+    most of the listen window."""
+    return [
+        Step(0.0, ask),
+        Step(min(0.3, window / 4), ask_again or ask),
+        Step(window / 2, follow_up),
+        Step(window * LATE_FOLLOW_UP, follow_up),
+    ]
+
+
+async def run_exchange(ctx: ScanContext, protocol: str, steps: Sequence[Step], *,
+                       handle: Callable[[bytes, tuple[str, int]], None], groups: Sequence[str]) -> str | None:
+    """Open the probe's socket and run ``exchange`` for one listen window; the failure reason, or None."""
+    try:
+        sock = open_socket(ctx)
+    except OSError as exc:
+        return f"cannot open a UDP socket: {exc}"
+    try:
+        with sock:
+            await exchange(ctx, sock, steps, window=ctx.timeout, handle=handle, groups=groups,
+                           protocol=protocol)
+    except OSError as exc:
+        return f"socket error: {exc}"
+    return None

@@ -9,7 +9,14 @@ from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, bounded, flood_note
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import LATE_FOLLOW_UP, Send, Step, exchange, open_socket, unanswered_live
+from netfinger.probes.udp import (
+    Send,
+    discovery_plan,
+    exchange,
+    open_socket,
+    run_exchange,
+    unanswered_live,
+)
 from netfinger.protocols import wsd
 
 MAX_MESSAGES_PER_HOST = 64  # an honest device answers a handful of Probes; beyond this it is a flood
@@ -84,28 +91,17 @@ class WsdProbe(Probe):
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
-        window = ctx.timeout
-        try:
-            sock = open_socket(ctx)
-        except OSError as exc:
-            return Failed(self.name, f"cannot open a UDP socket: {exc}")
-        listener = asyncio.create_task(self._listen_hello(ctx, window))
+        listener = asyncio.create_task(self._listen_hello(ctx, ctx.timeout))
         group = [wsd.WSD_GROUP] if ctx.targets_on_link() else []
-        steps = [
-            Step(0.0, lambda: self._probes(group)),
-            Step(min(0.3, window / 4), lambda: self._probes(group)),
-            Step(window / 2, lambda: self._probes(unanswered_live(ctx, self._answered))),
-            Step(window * LATE_FOLLOW_UP, lambda: self._probes(unanswered_live(ctx, self._answered))),
-        ]
+        plan = discovery_plan(ctx.timeout, lambda: self._probes(group),
+                              lambda: self._probes(unanswered_live(ctx, self._answered)))
         try:
-            with sock:
-                await exchange(ctx, sock, steps, window=window,
-                               handle=lambda d, a: self._handle(ctx, d, a, "reply"),
-                               groups=(wsd.WSD_GROUP,), protocol="wsd")
-        except OSError as exc:
-            return Failed(self.name, f"socket error: {exc}")
+            failure = await run_exchange(ctx, "wsd", plan, groups=(wsd.WSD_GROUP,),
+                                         handle=lambda d, a: self._handle(ctx, d, a, "reply"))
         finally:
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
+        if failure:
+            return Failed(self.name, failure)
         return Completed(self.name, self._count, time.monotonic() - started)
