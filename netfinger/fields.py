@@ -30,7 +30,9 @@ FIELDS: dict[str, str] = {
     "wsd.metadata_version": "MetadataVersion",
     "wsd.message_id": "the reply's MessageID",
     "wsd.envelope": "stack style: '<envelope prefix>/<addressing prefix>', e.g. 'env/wsadis', 's/a'",
-    "wsd.action": "Action of the message (ProbeMatches, Hello, Bye)",
+    "wsd.action": "Action of the message (ProbeMatches, Hello, Bye, Fault)",
+    "wsd.fault.code": "SOAP Fault Subcode (else Code / faultcode) value as sent, e.g. 'd:MatchingRuleNotSupported'",
+    "wsd.fault.reason": "SOAP Fault Reason/Text (SOAP 1.2) or faultstring (SOAP 1.1)",
     # SSDP / UPnP (UDP 1900 + description XML)
     "ssdp.header.*": "a search-response or NOTIFY header, name lower-cased",
     "upnp.*": "an element of the device description (manufacturer, modelName, modelNumber, ...)",

@@ -63,10 +63,11 @@ class WsdProbe(Probe):
         if len(msg.scopes) > wsd.MAX_SCOPES_KEPT:
             kept = wsd.MAX_SCOPES_KEPT
             anomalies.append(f"wsd: {len(msg.scopes)} scopes in one message (first {kept} kept)")
-        if msg.action == "ProbeMatches":
+        if msg.action in ("ProbeMatches", "Fault"):
             if heard == "listen":
                 return  # someone else's exchange seen on the group socket
-            if not msg.relates_to or wsd.message_key(msg.relates_to) not in self._sent_ids:
+            ours = bool(msg.relates_to) and wsd.message_key(msg.relates_to) in self._sent_ids
+            if msg.action == "ProbeMatches" and not ours:
                 anomalies.append(f"wsd: ProbeMatches RelatesTo {bounded(msg.relates_to, 80)!r} "
                                  "matches none of our Probes")
             self._answered.add(addr[0])

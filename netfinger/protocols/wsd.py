@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from netfinger.evidence import Observation, bounded
-from netfinger.protocols.xmlsafe import envelope_prefix, find_path, local, parse_xml, refusal, text
+from netfinger.protocols.xmlsafe import children, envelope_prefix, find_path, local, parse_xml, refusal, text
 
 WSD_GROUP = "239.255.255.250"
 WSD_PORT = 3702
@@ -18,6 +19,7 @@ NS_DISCOVERY = "http://schemas.xmlsoap.org/ws/2005/04/discovery"
 NS_NETWORK = "http://www.onvif.org/ver10/network/wsdl"
 NS_ONVIF_DEVICE = "http://www.onvif.org/ver10/device/wsdl"
 MAX_SCOPES_KEPT = 64  # scopes turned into observations per message
+MAX_MATCHES = 16  # ProbeMatch elements read from one ProbeMatches
 TO_DISCOVERY = "urn:schemas-xmlsoap-org:ws:2005:04:discovery"
 ACTION_PROBE = "http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe"
 ANONYMOUS = "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
@@ -90,6 +92,9 @@ class WsdMessage:
     xaddrs: list[str] = field(default_factory=list)
     metadata_version: str = ""
     envelope: str = ""
+    endpoints: list[str] = field(default_factory=list)  # every ProbeMatch's Address (several in one reply)
+    fault_code: str = ""  # SOAP Fault: Subcode (or Code) value, as sent
+    fault_reason: str = ""
     error: str = ""
 
 
@@ -104,8 +109,23 @@ def parse_scope(uri: str) -> Scope:
     return Scope(uri, category, unquote(tail))
 
 
+_URI_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{0,31}:")
+
+
 def split_scopes(raw: str) -> list[str]:
-    return [s for s in re.split(r"\s+", raw.strip()) if s]
+    """Scope URIs of a Scopes element. A word that does not start a URI belongs to the previous one:
+    some devices put raw spaces in values (``onvif://www.onvif.org/location/Hong Kong``)."""
+    out: list[str] = []
+    for word in raw.split():
+        if out and not _URI_START.match(word):
+            out[-1] = f"{out[-1]} {word}"
+        else:
+            out.append(word)
+    return out
+
+
+def split_xaddrs(raw: str) -> list[str]:
+    return raw.split()
 
 
 def _addressing_prefix(data: bytes) -> str:
@@ -116,8 +136,50 @@ def _addressing_prefix(data: bytes) -> str:
     return ""
 
 
+def _matches(first: ET.Element | None) -> list[ET.Element]:
+    """The elements carrying endpoint data: every ProbeMatch of a ProbeMatches, else the Hello/Bye itself."""
+    if first is None:
+        return []
+    if local(first.tag) == "ProbeMatches":
+        return children(first, "ProbeMatch")[:MAX_MATCHES]
+    return [first]
+
+
+def _fault(msg: WsdMessage, fault: ET.Element) -> None:
+    """Code and reason of a SOAP 1.2 (Subcode/Value, Reason/Text) or 1.1 (faultcode/faultstring) fault."""
+    code = find_path(fault, "Code")
+    values = [text(v) for v in code.iter() if local(v.tag) == "Value"] if code is not None else []
+    msg.fault_code = next((v for v in reversed(values) if v), "") or text(find_path(fault, "faultcode"))
+    msg.fault_reason = text(find_path(fault, "Reason", "Text")) or text(find_path(fault, "faultstring"))
+
+
+def _add_unique(into: list[str], values: list[str]) -> None:
+    for value in values:
+        if value not in into:
+            into.append(value)
+
+
+def _read_match(msg: WsdMessage, match: ET.Element) -> None:
+    endpoint = text(find_path(match, "EndpointReference", "Address"))
+    if endpoint and endpoint not in msg.endpoints:
+        msg.endpoints.append(endpoint)
+    msg.endpoint = msg.endpoint or endpoint
+    msg.types = msg.types or " ".join(text(find_path(match, "Types")).split())
+    scopes = [s.uri for s in msg.scopes]
+    for uri in split_scopes(text(find_path(match, "Scopes"))):
+        if uri not in scopes:
+            scopes.append(uri)
+            msg.scopes.append(parse_scope(uri))
+    _add_unique(msg.xaddrs, split_xaddrs(text(find_path(match, "XAddrs"))))
+    msg.metadata_version = msg.metadata_version or text(find_path(match, "MetadataVersion"))
+
+
 def parse_message(data: bytes) -> WsdMessage:
-    """Parse a ProbeMatches, Hello or Bye. Never raises; ``valid`` is False for anything else."""
+    """Parse a ProbeMatches, Hello, Bye or SOAP Fault. Never raises; ``valid`` is False for anything else.
+
+    A ProbeMatches with several ProbeMatch elements gives the first one's endpoint, types and
+    metadata version, and the union of every match's endpoints, scopes and XAddrs.
+    """
     root = parse_xml(data)
     if root is None:
         return WsdMessage(False, error=refusal(data))
@@ -128,29 +190,25 @@ def parse_message(data: bytes) -> WsdMessage:
     action_uri = text(find_path(header, "Action"))
     action = action_uri.rsplit("/", 1)[-1] if action_uri else ""
     first = next(iter(body), None) if body is not None else None
-    if first is not None and not action:
+    if first is not None and (not action or local(first.tag) == "Fault"):
         action = local(first.tag)
-    if first is not None and local(first.tag) == "ProbeMatches":
-        match = find_path(first, "ProbeMatch")
-    else:
-        match = first
     msg = WsdMessage(
-        valid=action in ("ProbeMatches", "Hello", "Bye"),
+        valid=action in ("ProbeMatches", "Hello", "Bye", "Fault"),
         action=action,
         message_id=text(find_path(header, "MessageID")),
         relates_to=text(find_path(header, "RelatesTo")),
         envelope=f"{envelope_prefix(data)}/{_addressing_prefix(data)}",
     )
-    if match is None:
-        if msg.valid:
-            msg.valid = action == "ProbeMatches"  # an empty ProbeMatches is still a reply
+    if first is not None and action == "Fault":
+        _fault(msg, first)
         return msg
-    msg.endpoint = text(find_path(match, "EndpointReference", "Address"))
-    msg.types = " ".join(text(find_path(match, "Types")).split())
-    msg.scopes = [parse_scope(s) for s in split_scopes(text(find_path(match, "Scopes")))]
-    msg.xaddrs = split_scopes(text(find_path(match, "XAddrs")))
-    msg.metadata_version = text(find_path(match, "MetadataVersion"))
-    if not msg.valid:
+    matches = _matches(first)
+    for match in matches:
+        _read_match(msg, match)
+    if not matches and action in ("Hello", "Bye"):
+        msg.valid = False  # an empty ProbeMatches is still a reply; an empty Hello says nothing
+        msg.error = f"{action} without endpoint data"
+    elif not msg.valid:
         msg.error = f"unexpected action {action!r}"
     return msg
 
@@ -179,7 +237,10 @@ def observations(msg: WsdMessage, source: str) -> list[Observation]:
 
     add("wsd.action", msg.action)
     add("wsd.message_id", msg.message_id)
-    add("wsd.endpoint", msg.endpoint)
+    for endpoint in msg.endpoints[:MAX_MATCHES] or [msg.endpoint]:
+        add("wsd.endpoint", endpoint)
+    add("wsd.fault.code", msg.fault_code)
+    add("wsd.fault.reason", msg.fault_reason)
     add("wsd.types", msg.types)
     add("wsd.metadata_version", msg.metadata_version)
     add("wsd.envelope", msg.envelope if msg.envelope != "/" else "")

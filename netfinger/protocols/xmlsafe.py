@@ -12,6 +12,11 @@ NOT_WELL_FORMED = "not well-formed XML"
 
 _PREFIX_RE = re.compile(rb"<\s*([A-Za-z_][\w.-]*):Envelope\b")
 _DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_BOM = b"\xef\xbb\xbf"
+_DECL_RE = re.compile(rb"^<\?xml[^>]{0,256}?encoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})[\"']")
+# Encodings expat reads itself; anything else (GB2312, GBK, Big5, windows-1252 ...) is decoded here first.
+_EXPAT_ENCODINGS = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1",
+                              "utf-16"})
 
 
 def parse_xml(data: bytes) -> ET.Element | None:
@@ -19,10 +24,29 @@ def parse_xml(data: bytes) -> ET.Element | None:
     if not data or len(data) > MAX_XML_BYTES:
         return None
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True)
+        root = SafeET.fromstring(_prepare(data), forbid_dtd=True)
     except Exception:  # defusedxml raises ParseError, DefusedXmlException, ValueError ...
         return None
     return root if isinstance(root, ET.Element) else None
+
+
+def _prepare(data: bytes) -> bytes:
+    """Undo what real devices put around well-formed XML: a BOM and blank lines before ``<?xml``,
+    and an encoding declaration expat cannot read (the text is transcoded to UTF-8 here)."""
+    body = data[len(_BOM):] if data.startswith(_BOM) else data
+    body = body.lstrip(b" \t\r\n")
+    m = _DECL_RE.match(body)
+    if m is None:
+        return body if body.startswith(b"<") else data
+    name = m.group(1).decode("ascii").lower()
+    if name in _EXPAT_ENCODINGS:
+        return body
+    try:
+        decoded = body.decode(name, "replace")
+    except (LookupError, ValueError):
+        return body
+    # The declaration is ASCII, so its offsets are the same in the decoded text.
+    return (decoded[:m.start(1)] + "UTF-8" + decoded[m.end(1):]).encode("utf-8")
 
 
 def refusal(data: bytes) -> str:
