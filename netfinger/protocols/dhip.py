@@ -61,19 +61,47 @@ def _flatten(obj: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str,
     return out
 
 
+_TAIL = b"\x00\r\n\t "
+
+
 def _check_header(data: bytes) -> tuple[bytes, list[str]] | str:
+    """(body as the length field bounds it, anomaly notes) or an error.
+
+    Real devices count the trailing ``0a 00`` in the length or leave it out, and some pad with NULs:
+    bytes beyond the length that are only LF/NUL/whitespace are not an anomaly.
+    """
     if len(data) < HEADER_LEN or data[4:8] != MAGIC:
         return "not a DHIP datagram"
     hlen, _, _, _, len1, _, len2, _ = struct.unpack_from("<I4sIIIIII", data)
     notes: list[str] = []
     if hlen != HEADER_LEN:
         notes.append(f"dhip: header size field {hlen} != 32")
-    available = len(data) - HEADER_LEN
+    payload = data[HEADER_LEN:]
+    available = len(payload)
     if len1 != len2:
         notes.append(f"dhip: body length fields disagree ({len1} vs {len2})")
-    if len1 != available:
+    if len1 > available or payload[len1:].strip(_TAIL):
         notes.append(f"dhip: body length field {len1} but datagram carries {available} bytes")
-    return data[HEADER_LEN:HEADER_LEN + min(len1, available)], notes
+    return payload[:min(len1, available)], notes
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    """The JSON object at the start of ``body`` (trailing LF/NUL/junk ignored), else None."""
+    text = body.decode("utf-8", "replace").strip("\x00\r\n\t ")
+    try:
+        doc, _ = json.JSONDecoder().raw_decode(text)
+    except (ValueError, RecursionError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def _mac(doc: dict[str, Any], params: object, info: dict[str, Any]) -> str | None:
+    """The MAC a reply claims: top-level ``mac`` (usual), else ``params.mac`` or ``deviceInfo.mac``."""
+    for holder in (doc, params, info):
+        raw = holder.get("mac") if isinstance(holder, dict) else None
+        if isinstance(raw, str) and raw:
+            return normalise_mac(raw)
+    return None
 
 
 def parse_reply(data: bytes) -> DhipReply:
@@ -82,25 +110,21 @@ def parse_reply(data: bytes) -> DhipReply:
     if isinstance(checked, str):
         return DhipReply(False, error=checked)
     body, notes = checked
-    text = body.rstrip(b"\x00\r\n ").decode("utf-8", "replace")
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):
+    doc = _json_object(body)  # a length field that cuts the JSON short leaves it unreadable (hostile)
+    if doc is None:
         return DhipReply(False, anomalies=notes, error="DHIP body is not JSON")
-    if not isinstance(doc, dict):
-        return DhipReply(False, anomalies=notes, error="DHIP body is not a JSON object")
     params = doc.get("params")
     info = params.get("deviceInfo") if isinstance(params, dict) else None
     if not isinstance(info, dict):
         return DhipReply(False, method=str(doc.get("method", ""))[:64], anomalies=notes,
                          error="no params.deviceInfo (a request, not a reply?)")
-    mac_raw = doc.get("mac")
+    head = body.lstrip(_TAIL)[:200].decode("utf-8", "replace")
     return DhipReply(
         True,
-        mac=normalise_mac(mac_raw) if isinstance(mac_raw, str) else None,
+        mac=_mac(doc, params, info),
         method=str(doc.get("method", ""))[:64],
         info=_flatten(info),
-        style="spaced" if text.startswith("{ ") or '" : ' in text[:200] else "compact",
+        style="spaced" if head.startswith("{ ") or '" : ' in head else "compact",
         anomalies=notes,
     )
 

@@ -97,7 +97,7 @@ def observations(reply: SadpReply, source: str) -> list[Observation]:
 
 def check_uuid(reply: SadpReply, sent: set[str]) -> str | None:
     """An anomaly note when the reply's Uuid does not echo one we sent, else None."""
-    echoed = reply.get("Uuid").upper()
+    echoed = reply.get("Uuid").strip().strip("{}").upper()
     if echoed in sent:
         return None
     return f"sadp: reply Uuid {bounded(echoed, 64)!r} does not echo our inquiry"

@@ -79,7 +79,11 @@ def location_host(location: str) -> tuple[str, int] | None:
 
 
 def parse_description(data: bytes) -> dict[str, str]:
-    """The interesting elements of a UPnP device description (first ``device``). Never raises."""
+    """The interesting elements of the root ``device`` of a UPnP description, plus ``URLBase``.
+
+    Embedded devices (``deviceList``) are not read: their manufacturer/model describe a function of
+    the box (a bridge, a media server), not the box. Never raises.
+    """
     root = parse_xml(data)
     if root is None or local(root.tag) != "root":
         return {}
@@ -93,6 +97,9 @@ def parse_description(data: bytes) -> dict[str, str]:
         value = text(child(device, name))
         if value:
             out[name] = value
+    base = text(child(root, "URLBase"))
+    if base:
+        out["URLBase"] = base
     return out
 
 
