@@ -2,7 +2,9 @@
 
 Each brand yields, per maker it is tied to, a name rule per name field, a model rule per model field
 and an OUI rule. The certainty a rule lends to the maker depends on the relation: a maker's own name
-or a subsidiary's is strong, a current OEM's weaker, a former OEM's weak (the protocol shape decides).
+or a subsidiary's is strong, a current OEM's weaker, a former OEM's weak: below the naming threshold alone,
+so a label that was (or is partly) sourced elsewhere never names a maker by itself (the protocol
+shape decides).
 Examples and counterexamples are generated too, so the self-test covers these rules like the others.
 """
 
@@ -14,7 +16,7 @@ from collections.abc import Iterator
 from netfinger.match.model import Brand, BrandMaker, Example, Rule
 
 NAME_CERTAINTY = {
-    "maker": 0.85, "subsidiary": 0.85, "sub-brand": 0.8, "JV": 0.8, "OEM": 0.7, "former OEM": 0.3,
+    "maker": 0.85, "subsidiary": 0.85, "sub-brand": 0.8, "JV": 0.8, "OEM": 0.7, "former OEM": 0.25,
 }
 MODEL_CERTAINTY = {
     "maker": 0.6, "subsidiary": 0.6, "sub-brand": 0.6, "JV": 0.6, "OEM": 0.5, "former OEM": 0.2,

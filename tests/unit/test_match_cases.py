@@ -88,6 +88,7 @@ def test_conflicting_makers_are_noted() -> None:
             ["sadp.DeviceDescription", "HC30WB5R2"],
             ["sadp.DeviceSN", "HC30WB5R220191015AAWRE78901234"],
             ["wsd.envelope", "env/wsadis"],
+            ["wsd.scope.extension", "Honeywell_mask/37777"],
         ],
     }
     verdict = default_matcher().classify(build_host(case))
