@@ -85,6 +85,7 @@ FIELDS: dict[str, str] = {
     "onvif.HardwareId": "GetDeviceInformation HardwareId",
     "onvif.timezone": "GetSystemDateAndTime TimeZone/TZ",
     "onvif.auth.realm": "WWW-Authenticate realm of the device service",
+    "onvif.auth.nonce_format": "'onvif-digest' when the Digest nonce is base64 of 'onvif-digest:<digits>' (Dahua)",
     "onvif.envelope": "envelope prefix of GetSystemDateAndTime reply ('env', 's', 'SOAP-ENV', ...)",
 }
 

@@ -66,10 +66,12 @@ class OnvifProbe(Probe):
         if resp.valid and resp.status == 200:
             info = onvif.parse_device_information(resp.body)
             out += [Observation(f"onvif.{k}", bounded(v), port, source) for k, v in info.fields.items()]
-        for value in resp.header_all("WWW-Authenticate"):
-            _, realm = http.parse_auth(value)
-            if realm:
-                out.append(Observation("onvif.auth.realm", bounded(realm), port, source))
+        for value in resp.header_all("WWW-Authenticate")[:http.MAX_CHALLENGES]:
+            for _, params in http.challenges(value):
+                if params.get("realm"):
+                    out.append(Observation("onvif.auth.realm", bounded(params["realm"]), port, source))
+                if onvif.nonce_format(params.get("nonce", "")):
+                    out.append(Observation("onvif.auth.nonce_format", "onvif-digest", port, source))
         for creds in ctx.credentials:
             fields = await device_information(host, port, creds, ctx.io_timeout * 2)
             if fields:

@@ -14,12 +14,13 @@ USER_AGENT = "netfinger/0.1 (device inventory)"
 # or '<title' quadratic (a 64 KiB landing page held the event loop for minutes).
 _TITLE_RE = re.compile(rb"<title[^>]{0,256}>(.{0,512}?)</title", re.IGNORECASE | re.DOTALL)
 _JS_REDIRECT_RE = re.compile(
-    rb"""(?:window\.|document\.|self\.|top\.)?location(?:\.href)?\s*=\s*["']([^"']{1,512})["']""",
+    rb"""(?:window\.|document\.|self\.|top\.)?location(?:\.href\s*=|\s*=|\.replace\(|\.assign\()\s*"""
+    rb"""["']([^"']{1,512})["']""",
     re.IGNORECASE,
 )
 _META_TAG_RE = re.compile(rb"<meta\b[^>]{0,1024}>", re.IGNORECASE)
 _META_REFRESH_RE = re.compile(rb"""http-equiv=["']?refresh\b""", re.IGNORECASE)
-_META_URL_RE = re.compile(rb"""url=([^"'>\s]{1,512})""", re.IGNORECASE)
+_META_URL_RE = re.compile(rb"""url\s{0,8}=\s{0,8}['"]?([^"'>\s]{1,512})""", re.IGNORECASE)
 MAX_META_TAGS = 64
 # Parameter names are short; an unbounded \w+ made a long run of letters quadratic (seconds per header).
 _AUTH_PARAM_RE = re.compile(r'(\w{1,64})\s*=\s*(?:"([^"]{0,1024})"|([^\s,]{0,1024}))')
@@ -164,18 +165,64 @@ def meta_refresh(body: bytes) -> str:
     return ""
 
 
+_PARAM_RE = re.compile(r'([\w-]{1,64})\s*=\s*(?:"([^"]{0,1024})"?|([^\s,]{0,1024}))')
+# A scheme is a token not followed by '=' (``Digest realm=...``, a bare ``Basic``), unlike a parameter.
+_SCHEME_RE = re.compile(r"([A-Za-z][\w-]{0,31})(?:\s+(?=[^\s=])|\s*$)")
+MAX_CHALLENGES = 8
+
+
+def _split_commas(value: str) -> list[str]:
+    """``value`` split on commas outside double quotes."""
+    items: list[str] = []
+    start, quoted = 0, False
+    for pos, char in enumerate(value):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            items.append(value[start:pos])
+            start = pos + 1
+    items.append(value[start:])
+    return [item.strip() for item in items if item.strip()]
+
+
+def challenges(header: str) -> list[tuple[str, dict[str, str]]]:
+    """Every challenge in one WWW-Authenticate value: ``[(scheme, {param: value}), ...]``.
+
+    One header may carry several (``Digest realm="a", nonce="b", Basic realm="c"``); parameters
+    may come in any order (``qop="auth"`` before ``realm``), quoted or not. Never raises.
+    """
+    out: list[tuple[str, dict[str, str]]] = []
+    for item in _split_commas(header[:MAX_AUTH_CHARS]):
+        scheme = _SCHEME_RE.match(item)
+        rest = item
+        if scheme:
+            if len(out) >= MAX_CHALLENGES:
+                break
+            out.append((scheme.group(1), {}))
+            rest = item[scheme.end():]
+        param = _PARAM_RE.match(rest)
+        if param is not None and out:
+            name = param.group(1).lower()
+            value = param.group(2) if param.group(2) is not None else param.group(3)
+            out[-1][1].setdefault(name, value)
+    return out
+
+
 def parse_auth(header: str) -> tuple[str, str]:
-    """(scheme, realm) of one WWW-Authenticate value; ('', '') when empty."""
-    value = header[:MAX_AUTH_CHARS].strip()
-    if not value:
+    """(scheme, realm) of the first challenge of one WWW-Authenticate value; ('', '') when empty."""
+    found = challenges(header)
+    if not found:
         return "", ""
-    scheme, _, rest = value.partition(" ")
-    realm = ""
-    for m in _AUTH_PARAM_RE.finditer(rest):
-        if m.group(1).lower() == "realm":
-            realm = m.group(2) if m.group(2) is not None else m.group(3)
-            break
-    return scheme, realm
+    scheme, params = found[0]
+    return scheme, params.get("realm", "")
+
+
+def auth_challenges(resp: HttpResponse) -> list[tuple[str, str]]:
+    """(scheme, realm) of every challenge in every WWW-Authenticate header, in order."""
+    out: list[tuple[str, str]] = []
+    for value in resp.header_all("WWW-Authenticate")[:MAX_CHALLENGES]:
+        out += [(scheme, params.get("realm", "")) for scheme, params in challenges(value)]
+    return out[:MAX_CHALLENGES]
 
 
 def body_text(body: bytes, limit: int = 512) -> str:

@@ -55,7 +55,7 @@ def parse_isapi_device_info(data: bytes) -> IsapiInfo:
 def parse_magicbox(data: bytes) -> list[tuple[str, str]]:
     """``key=value`` lines of a magicBox answer; [] when it is not that (HTML, error page)."""
     out: list[tuple[str, str]] = []
-    for line in data[:8192].decode("utf-8", "replace").splitlines()[:32]:
+    for line in data[:8192].decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:32]:
         key, sep, value = line.strip().partition("=")
         if not sep or not _KEY_RE.match(key):
             return out
@@ -84,7 +84,7 @@ def parse_rpc2_challenge(data: bytes) -> dict[str, str]:
     Returns {} unless the body is a JSON object with ``params`` or ``error``.
     """
     try:
-        doc = json.loads(data[:65536].decode("utf-8", "replace").rstrip("\x00"))
+        doc = json.loads(data[:65536].decode("utf-8", "replace").lstrip("\ufeff").strip("\x00\r\n\t "))
     except (ValueError, RecursionError):
         return {}
     if not isinstance(doc, dict) or not ({"params", "error"} & doc.keys()):

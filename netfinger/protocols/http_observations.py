@@ -9,8 +9,7 @@ from netfinger.protocols.http import HttpResponse
 
 def _auth(resp: HttpResponse, port: int, source: str) -> list[Observation]:
     out = []
-    for value in resp.header_all("WWW-Authenticate"):
-        scheme, realm = http.parse_auth(value)
+    for scheme, realm in http.auth_challenges(resp):
         if scheme:
             out.append(Observation("http.auth.scheme", bounded(scheme), port, source))
         if realm:

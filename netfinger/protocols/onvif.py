@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from dataclasses import dataclass, field
 
 from netfinger.protocols.xmlsafe import envelope_prefix, find_first, find_path, local, parse_xml, text
@@ -10,6 +13,7 @@ NS_SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 NS_DEVICE = "http://www.onvif.org/ver10/device/wsdl"
 CONTENT_TYPE = "application/soap+xml; charset=utf-8"
 DEVICE_INFO_FIELDS = ("Manufacturer", "Model", "FirmwareVersion", "SerialNumber", "HardwareId")
+_B64_RE = re.compile(r"^[A-Za-z0-9+/]{8,128}={0,2}$")
 
 
 def build_request(operation: str) -> bytes:
@@ -77,3 +81,14 @@ def parse_device_information(data: bytes) -> OnvifReply:
         if value:
             reply.fields[name] = value
     return reply
+
+
+def nonce_format(nonce: str) -> str:
+    """'onvif-digest' when a Digest nonce is base64 of ``onvif-digest:<digits>`` (Dahua), else ''."""
+    if not _B64_RE.match(nonce):
+        return ""
+    try:
+        decoded = base64.b64decode(nonce + "=" * (-len(nonce) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    return "onvif-digest" if decoded.startswith(b"onvif-digest:") else ""

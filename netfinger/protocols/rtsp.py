@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netfinger.evidence import Observation, bounded
-from netfinger.protocols.http import HttpResponse, parse_auth, parse_response
+from netfinger.protocols.http import HttpResponse, auth_challenges, parse_response
 
 RTSP_PORT = 554
 USER_AGENT = "netfinger/0.1"
@@ -47,13 +47,12 @@ def observations(resp: HttpResponse, method: str, source: str) -> list[Observati
     for name, value in resp.headers:
         if name.lower() != "www-authenticate":
             add(f"rtsp.header.{name.lower()}", value)
-    for value in resp.header_all("WWW-Authenticate"):
-        scheme, realm = parse_auth(value)
+    for scheme, realm in auth_challenges(resp):
         if scheme:
             add("rtsp.auth.scheme", scheme)
         if realm:
             add("rtsp.auth.realm", realm)
-    if "sdp" in resp.header("Content-Type").lower():
+    if "sdp" in resp.header("Content-Type").lower() or resp.body[:64].lstrip().startswith(b"v=0"):
         for key, value in sdp_markers(resp.body).items():
             add(f"rtsp.sdp.{key}", value)
     return out
