@@ -64,11 +64,11 @@ def parse_reply(data: bytes) -> LegacyReply:
         "netmask": _quad(data[0x3C:0x40]),
         "gateway": _quad(data[0x40:0x44]),
     }
-    sec2 = _cstr(data[FIXED_LEN:FIXED_LEN + sec2_len])
+    sec2 = data[FIXED_LEN:FIXED_LEN + sec2_len].decode("utf-8", "replace")
     mac = normalise_mac(sec2[:17]) if len(sec2) >= 17 else None
     if mac:
         fields["mac"] = mac
-        model = sec2[17:].strip(" \x00,;")
+        model = _cstr(sec2[17:].lstrip(" \x00,;").encode())  # after the MAC, NUL-separated or not
         if model:
             fields["model"] = model
     start3 = FIXED_LEN + sec2_len

@@ -6,7 +6,7 @@ import struct
 
 from captures import capture
 
-from netfinger.protocols import dhip, sadp, ssdp
+from netfinger.protocols import dhip, dhip_legacy, sadp, ssdp
 
 SADP_UUID = "7B3E6C1A-2F4D-4E5B-9A8C-0D1E2F3A4B5C"
 
@@ -98,3 +98,13 @@ def test_upnp_description_default_namespace_bom_latin1_root_device_only() -> Non
 def test_upnp_description_prefixed_in_gb2312() -> None:
     fields = ssdp.parse_description(capture("ssdp/upnp_description_prefixed_gb2312.xml"))
     assert fields == {"manufacturer": "Dahua", "modelName": "DH-IPC-HDW1230T2", "friendlyName": "前门摄像机"}
+
+
+def test_dhip_legacy_reply_with_nul_separated_model_and_lf_lines() -> None:
+    reply = dhip_legacy.parse_reply(capture("dhip/legacy_5050_reply_nul_model_lf.bin"))
+    assert reply.valid and reply.anomalies == []
+    assert reply.mac == "4c:11:bf:12:34:56"
+    assert reply.fields["model"] == "DH-NVR4104HS-P" and reply.fields["device_type"] == "NVR"
+    assert reply.fields["SerialNo"] == "4E00ABCPAZ12345" and reply.fields["Name"] == "NVR-Front"
+    assert reply.fields["IPv6Addr"] == "fe80::4e11:bfff:fe12:3456/64;gateway:fe80::"
+    assert (reply.fields["ipv4"], reply.fields["gateway"]) == ("192.168.1.108", "192.168.1.1")
