@@ -69,10 +69,11 @@ class HttpResponse:
 
 
 def _dechunk(data: bytes) -> bytes:
+    """Join chunks; size lines may end in CRLF or a bare LF, and carry ``;extensions``."""
     out = bytearray()
     pos = 0
     while pos < len(data):
-        end = data.find(b"\r\n", pos)
+        end = data.find(b"\n", pos)
         if end < 0:
             break
         try:
@@ -81,8 +82,9 @@ def _dechunk(data: bytes) -> bytes:
             break
         if size <= 0:
             break
-        out += data[end + 2:end + 2 + size]
-        pos = end + 2 + size + 2
+        out += data[end + 1:end + 1 + size]
+        pos = end + 1 + size
+        pos += 2 if data[pos:pos + 2] == b"\r\n" else 1 if data[pos:pos + 1] == b"\n" else 0
     return bytes(out)
 
 

@@ -146,3 +146,8 @@ def test_tls_issuer_with_nbsp_and_non_ascii_subject() -> None:
     assert info.issuer_attrs["o"] == "Zhejiang\u00a0Dahua\u00a0Technology\u00a0Co.,Ltd."
     assert info.subject_attrs == {"cn": "192.168.1.108", "o": "海康威视"}
     assert "O=海康威视" in info.subject
+
+
+def test_chunked_body_with_bare_lf_line_ends() -> None:
+    data = b"HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n5\nhello\n6;x=y\n world\n0\n\n"
+    assert http.parse_response(data).body == b"hello world"
