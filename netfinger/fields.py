@@ -31,7 +31,7 @@ FIELDS: dict[str, str] = {
     "wsd.message_id": "the reply's MessageID",
     "wsd.envelope": "stack style: '<envelope prefix>/<addressing prefix>', e.g. 'env/wsadis', 's/a'",
     "wsd.action": "Action of the message (ProbeMatches, Hello, Bye, Fault)",
-    "wsd.fault.code": "SOAP Fault Subcode (else Code / faultcode) value as sent, e.g. 'd:MatchingRuleNotSupported'",
+    "wsd.fault.code": "SOAP Fault Subcode (else Code/faultcode) value, e.g. 'd:MatchingRuleNotSupported'",
     "wsd.fault.reason": "SOAP Fault Reason/Text (SOAP 1.2) or faultstring (SOAP 1.1)",
     # SSDP / UPnP (UDP 1900 + description XML)
     "ssdp.header.*": "a search-response or NOTIFY header, name lower-cased",
@@ -85,7 +85,7 @@ FIELDS: dict[str, str] = {
     "onvif.HardwareId": "GetDeviceInformation HardwareId",
     "onvif.timezone": "GetSystemDateAndTime TimeZone/TZ",
     "onvif.auth.realm": "WWW-Authenticate realm of the device service",
-    "onvif.auth.nonce_format": "'onvif-digest' when the Digest nonce is base64 of 'onvif-digest:<digits>' (Dahua)",
+    "onvif.auth.nonce_format": "'onvif-digest' when the Digest nonce is base64 of 'onvif-digest:<n>' (Dahua)",
     "onvif.envelope": "envelope prefix of GetSystemDateAndTime reply ('env', 's', 'SOAP-ENV', ...)",
 }
 
