@@ -25,8 +25,9 @@ OUI_CERTAINTY = {
     "maker": 0.4, "subsidiary": 0.4, "sub-brand": 0.35, "JV": 0.4, "OEM": 0.3, "former OEM": 0.1,
 }
 SCOPE_NAME_FIELD = "wsd.scope.name"
-# Fields only one maker's firmware fills (its own discovery/API); other makers' model shapes are
-# not looked for there, so a Dahua-shaped string in SADP cannot count for Dahua and vice versa.
+# Fields only one maker's firmware fills (its own discovery/API); other makers' names and model shapes
+# are not looked for there, so a Dahua-shaped string in SADP cannot count for Dahua and vice versa, and
+# a label made by both (Annke) counts only for the maker whose protocol carried it.
 NATIVE_FIELDS = {
     "sadp.": "Hikvision", "http.isapi.": "Hikvision", "dhip.": "Dahua", "http.magicbox.": "Dahua",
 }
@@ -53,8 +54,14 @@ def name_pattern(names: tuple[str, ...], with_model: bool) -> str:
     return rf"(?i)^\s*(?:{alternatives}){tail}\s*$"
 
 
+def _native_maker(fld: str, default: str) -> str:
+    return next((m for p, m in NATIVE_FIELDS.items() if fld.startswith(p)), default)
+
+
 def _name_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> Iterator[Rule]:
     for fld in fields:
+        if _native_maker(fld, maker.maker) != maker.maker:
+            continue
         with_model = fld == SCOPE_NAME_FIELD
         examples = [Example(n) for n in brand.names]
         if with_model and brand.model_examples:
@@ -80,8 +87,7 @@ def _name_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> Ite
 def _model_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> Iterator[Rule]:
     pattern = "^(?:" + "|".join(f"(?:{m})" for m in brand.models) + ")"
     for fld in fields:
-        native = next((m for p, m in NATIVE_FIELDS.items() if fld.startswith(p)), maker.maker)
-        if native != maker.maker:
+        if _native_maker(fld, maker.maker) != maker.maker:
             continue
         yield Rule(
             id=rule_id(brand, maker, "model"),
