@@ -22,7 +22,7 @@ MODEL_CERTAINTY = {
     "maker": 0.6, "subsidiary": 0.6, "sub-brand": 0.6, "JV": 0.6, "OEM": 0.5, "former OEM": 0.2,
 }
 OUI_CERTAINTY = {
-    "maker": 0.4, "subsidiary": 0.4, "sub-brand": 0.35, "JV": 0.4, "OEM": 0.3, "former OEM": 0.1,
+    "maker": 0.4, "subsidiary": 0.4, "sub-brand": 0.35, "JV": 0.4, "OEM": 0.3, "former OEM": 0.05,
 }
 SCOPE_NAME_FIELD = "wsd.scope.name"
 # Fields only one maker's firmware fills (its own discovery/API); other makers' names and model shapes
