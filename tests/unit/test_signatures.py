@@ -89,3 +89,16 @@ def test_data_coverage() -> None:
     assert {r.id for r in sigs.regulations} == {"ndaa-889", "fcc-covered-list", "commerce-entity-list"}
     fcc = next(r for r in sigs.regulations if r.id == "fcc-covered-list")
     assert any("Hikvision" in entity for entity, _ in fcc.added)
+
+
+def test_brand_rules_skip_the_other_makers_native_fields() -> None:
+    """A label made by both makers (Annke) counts for Dahua only in DHIP/magicBox, for Hikvision only in
+    SADP/ISAPI; a former OEM's name and OUI stay below the naming threshold together."""
+    rules = [r for r in default_signatures().rules if r.origin == "brands.yaml"]
+    annke = {(r.vendor, r.field) for r in rules if r.id.startswith("brand.annke.name")}
+    assert ("Dahua", "dhip.Vendor") in annke and ("Hikvision", "dhip.Vendor") not in annke
+    assert ("Hikvision", "http.isapi.manufacturer") in annke
+    assert ("Dahua", "http.isapi.manufacturer") not in annke
+    assert ("Hikvision", "onvif.Manufacturer") in annke and ("Dahua", "onvif.Manufacturer") in annke
+    swann = {r.id: r.certainty for r in rules if r.id.startswith("brand.swann.")}
+    assert 1 - (1 - swann["brand.swann.name"]) * (1 - swann["brand.swann.oui"]) < 0.3
