@@ -35,7 +35,7 @@ def _profiles() -> list[Any]:
 
 
 def _hosts_by_mac() -> dict[str, Any]:
-    return {h.evidence.mac: h.evidence for h in _report().hosts}
+    return {h.evidence.mac: h.evidence for h in _report().hosts if h.evidence.mac}
 
 
 @pytest.mark.parametrize("profile", _profiles())
