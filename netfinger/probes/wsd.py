@@ -60,9 +60,9 @@ class WsdProbe(Probe):
             return
         source = f"udp/{wsd.WSD_PORT}"
         anomalies: list[str] = []
-        if len(msg.scopes) > wsd.MAX_SCOPES_KEPT:
+        if msg.scopes_sent > wsd.MAX_SCOPES_KEPT:
             kept = wsd.MAX_SCOPES_KEPT
-            anomalies.append(f"wsd: {len(msg.scopes)} scopes in one message (first {kept} kept)")
+            anomalies.append(f"wsd: {msg.scopes_sent} scopes in one message (first {kept} kept)")
         if msg.action in ("ProbeMatches", "Fault"):
             if heard == "listen":
                 return  # someone else's exchange seen on the group socket

@@ -19,6 +19,7 @@ NS_DISCOVERY = "http://schemas.xmlsoap.org/ws/2005/04/discovery"
 NS_NETWORK = "http://www.onvif.org/ver10/network/wsdl"
 NS_ONVIF_DEVICE = "http://www.onvif.org/ver10/device/wsdl"
 MAX_SCOPES_KEPT = 64  # scopes turned into observations per message
+MAX_WORDS_JOINED = 8  # raw-space words joined onto one scope URI ("location/Hong Kong")
 MAX_MATCHES = 16  # ProbeMatch elements read from one ProbeMatches
 TO_DISCOVERY = "urn:schemas-xmlsoap-org:ws:2005:04:discovery"
 ACTION_PROBE = "http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe"
@@ -96,6 +97,7 @@ class WsdMessage:
     fault_code: str = ""  # SOAP Fault: Subcode (or Code) value, as sent
     fault_reason: str = ""
     error: str = ""
+    scopes_sent: int = 0  # scope URIs in the message before duplicates were dropped
 
 
 def parse_scope(uri: str) -> Scope:
@@ -116,11 +118,14 @@ def split_scopes(raw: str) -> list[str]:
     """Scope URIs of a Scopes element. A word that does not start a URI belongs to the previous one:
     some devices put raw spaces in values (``onvif://www.onvif.org/location/Hong Kong``)."""
     out: list[str] = []
+    joined = 0
     for word in raw.split():
-        if out and not _URI_START.match(word):
+        if out and joined < MAX_WORDS_JOINED and not _URI_START.match(word) and _URI_START.match(out[-1]):
             out[-1] = f"{out[-1]} {word}"
+            joined += 1
         else:
             out.append(word)
+            joined = 0
     return out
 
 
@@ -154,8 +159,10 @@ def _fault(msg: WsdMessage, fault: ET.Element) -> None:
 
 
 def _add_unique(into: list[str], values: list[str]) -> None:
+    seen = set(into)  # a set: a hostile reply can carry tens of thousands of values
     for value in values:
-        if value not in into:
+        if value not in seen:
+            seen.add(value)
             into.append(value)
 
 
@@ -165,10 +172,12 @@ def _read_match(msg: WsdMessage, match: ET.Element) -> None:
         msg.endpoints.append(endpoint)
     msg.endpoint = msg.endpoint or endpoint
     msg.types = msg.types or " ".join(text(find_path(match, "Types")).split())
-    scopes = [s.uri for s in msg.scopes]
-    for uri in split_scopes(text(find_path(match, "Scopes"))):
-        if uri not in scopes:
-            scopes.append(uri)
+    seen = {s.uri for s in msg.scopes}
+    uris = split_scopes(text(find_path(match, "Scopes")))
+    msg.scopes_sent += len(uris)
+    for uri in uris:
+        if uri not in seen:
+            seen.add(uri)
             msg.scopes.append(parse_scope(uri))
     _add_unique(msg.xaddrs, split_xaddrs(text(find_path(match, "XAddrs"))))
     msg.metadata_version = msg.metadata_version or text(find_path(match, "MetadataVersion"))

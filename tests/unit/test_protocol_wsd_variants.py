@@ -85,3 +85,34 @@ def test_message_ids_match_across_uuid_and_urn_uuid_spellings() -> None:
     assert wsd.same_message_id("urn:uuid:ABC-1", "uuid:abc-1")
     assert not wsd.same_message_id("", "")
     assert not wsd.same_message_id("uuid:abc-1", "uuid:abc-2")
+
+
+def test_raw_space_joining_is_bounded_and_needs_a_uri_to_join() -> None:
+    from netfinger.protocols.wsd import MAX_WORDS_JOINED, split_scopes
+
+    assert split_scopes("onvif://www.onvif.org/location/Hong Kong onvif://x/y") == [
+        "onvif://www.onvif.org/location/Hong Kong",
+        "onvif://x/y",
+    ]
+    # bare words never glue into one giant scope: each stands alone, so a flood of them is counted
+    assert len(split_scopes("s " * 25_000)) == 25_000
+    words = " ".join(["w"] * (MAX_WORDS_JOINED + 3))
+    assert len(split_scopes(f"onvif://a/b {words}")) == 1 + 3
+
+
+def test_many_duplicate_scopes_are_counted_as_sent_and_kept_once() -> None:
+    from netfinger.protocols.wsd import parse_message
+
+    scopes = " ".join(["onvif://www.onvif.org/name/X"] * 5000)
+    body = (
+        '<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+        'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
+        'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"><s:Header>'
+        "<a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</a:Action></s:Header>"
+        "<s:Body><d:ProbeMatches><d:ProbeMatch><a:EndpointReference><a:Address>uuid:1</a:Address>"
+        f"</a:EndpointReference><d:Scopes>{scopes}</d:Scopes></d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>"
+    ).encode()
+    msg = parse_message(body)
+    assert msg.valid
+    assert msg.scopes_sent == 5000
+    assert [s.uri for s in msg.scopes] == ["onvif://www.onvif.org/name/X"]
