@@ -170,9 +170,8 @@ async def _load_in_background(ctx: ScanContext) -> tuple[Matcher | None, str]:
     await asyncio.sleep(0)  # let the probes start and create the sweep event
     if ctx.sweep_done is not None:
         await ctx.sweep_done.wait()
-    matcher, _ = await asyncio.gather(asyncio.to_thread(load_matcher),
-                                      asyncio.to_thread(oui.warm_up))
-    return matcher
+    loaded, _ = await asyncio.gather(asyncio.to_thread(load_matcher), asyncio.to_thread(oui.warm_up))
+    return loaded
 
 
 async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,

@@ -25,25 +25,18 @@ NETFINGER = Path(sys.executable).parent / "netfinger"
 LISTEN_WINDOW = 3.0  # the default is 2 s; a margin for a machine shared with other lab tests
 
 
+def scan_command(lab: LabState, out: Path, window: float) -> list[str]:
+    """``netfinger scan`` of the lab's subnet, run inside its scanner namespace, JSON to ``out``."""
+    return ["ip", "netns", "exec", lab.scanner_ns, str(NETFINGER), "scan", "--quiet",
+            "--timeout", str(window), "--json", str(out), lab.subnet]
+
+
 @pytest.fixture(scope="module")
 def scanned(default_lab: LabState, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], float]:
     if not default_lab.devices:
         pytest.skip("the default site has no devices yet")
     out = tmp_path_factory.mktemp("scan") / "report.json"
-    cmd = [
-        "ip",
-        "netns",
-        "exec",
-        default_lab.scanner_ns,
-        str(NETFINGER),
-        "scan",
-        "--quiet",
-        "--timeout",
-        str(LISTEN_WINDOW),
-        "--json",
-        str(out),
-        default_lab.subnet,
-    ]
+    cmd = scan_command(default_lab, out, LISTEN_WINDOW)
     started = time.monotonic()
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     took = time.monotonic() - started
@@ -101,20 +94,7 @@ def test_every_field_is_in_the_vocabulary(scanned: tuple[dict[str, Any], float])
 
 def test_ctrl_c_still_writes_the_report(default_lab: LabState, tmp_path: Path) -> None:
     out = tmp_path / "interrupted.json"
-    cmd = [
-        "ip",
-        "netns",
-        "exec",
-        default_lab.scanner_ns,
-        str(NETFINGER),
-        "scan",
-        "--quiet",
-        "--timeout",
-        "8",
-        "--json",
-        str(out),
-        default_lab.subnet,
-    ]
+    cmd = scan_command(default_lab, out, 8)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(2.0)
     proc.send_signal(signal.SIGINT)  # ip netns exec replaces itself with netfinger: this is its pid
