@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -20,6 +21,7 @@ from netfinger.lab.responders.base import Datagram, Device, Responder
 from netfinger.lab.sockets import tcp_socket, udp_socket
 
 log = logging.getLogger("netfinger.lab.emulator")
+SEND_SLICE = 256  # datagrams sent per loop turn; the rest of a burst waits for the next turn
 CONNECTION_TIMEOUT = 60.0
 T = TypeVar("T")
 
@@ -62,14 +64,22 @@ class UdpHandler(asyncio.DatagramProtocol):
             )
             self.send(responder.name, replies or [])
 
-    def send(self, proto: str, datagrams: list[Datagram]) -> None:
-        if self.transport is None:
+    def send(self, proto: str, datagrams: Iterable[Datagram]) -> None:
+        """Send a slice now and the rest on later loop turns: a 10,000-datagram burst from one device
+        must not keep every other device from answering meanwhile."""
+        if self.transport is None or self.transport.is_closing():
             return
+        pending = iter(datagrams)
         try:
-            for dgram in datagrams:
+            sent = 0
+            for dgram in itertools.islice(pending, SEND_SLICE):
                 self.transport.sendto(dgram.data, dgram.dest)
+                sent += 1
         except Exception as exc:  # a bad Datagram from a responder, or a send error
             self.guard.note(self.device, proto, exc)
+            return
+        if sent == SEND_SLICE:
+            asyncio.get_running_loop().call_soon(self.send, proto, pending)
 
     def error_received(self, exc: Exception) -> None:
         log.debug("%s udp/%d: %r", self.device.name, self.port, exc)

@@ -6,13 +6,9 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, claim_note
+from netfinger.probes.exchange import discover
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import (
-    Send,
-    discovery_plan,
-    run_exchange,
-    unanswered_live,
-)
+from netfinger.probes.udp import Send
 from netfinger.protocols import dhip, dhip_legacy
 
 
@@ -33,9 +29,9 @@ class DhipProbe(Probe):
                 out.append((dhip.build_legacy_probe(), (str(net.broadcast_address), dhip.LEGACY_PORT)))
         return out
 
-    def _unicast(self, ctx: ScanContext) -> list[Send]:
+    def _unicast(self, dests: list[str]) -> list[Send]:
         out: list[Send] = []
-        for ip in unanswered_live(ctx, self._answered):
+        for ip in dests:
             out.append((dhip.build_search(), (ip, dhip.DHIP_PORT)))
             out.append((dhip.build_legacy_probe(), (ip, dhip.LEGACY_PORT)))
         return out
@@ -69,10 +65,10 @@ class DhipProbe(Probe):
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
-        plan = discovery_plan(ctx.timeout, lambda: self._first(ctx), lambda: self._unicast(ctx),
-                              ask_again=lambda: self._first(ctx)[:1])
-        failure = await run_exchange(ctx, "dhip", plan, handle=lambda d, a: self._handle(ctx, d, a),
-                                     groups=(dhip.DHIP_GROUP,))
+        failure, notes = await discover(
+            ctx, "dhip", ask=lambda: self._first(ctx), ask_again=lambda: self._first(ctx)[:1],
+            unicast=self._unicast, handle=lambda d, a: self._handle(ctx, d, a), answered=self._answered,
+            groups=(dhip.DHIP_GROUP,))
         if failure:
             return Failed(self.name, failure)
-        return Completed(self.name, self._count, time.monotonic() - started)
+        return Completed(self.name, self._count, time.monotonic() - started, tuple(notes))

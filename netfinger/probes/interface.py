@@ -26,6 +26,8 @@ class Completed:
     probe: str
     sightings: int
     seconds: float
+    # What the outcome text adds: floods capped, kernel drops, which mechanism found whom.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

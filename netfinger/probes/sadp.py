@@ -6,13 +6,9 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, claim_note
+from netfinger.probes.exchange import discover
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import (
-    Send,
-    discovery_plan,
-    run_exchange,
-    unanswered_live,
-)
+from netfinger.probes.udp import Send
 from netfinger.protocols import sadp, xmlsafe
 
 
@@ -65,10 +61,9 @@ class SadpProbe(Probe):
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
         group = [sadp.SADP_GROUP] if ctx.targets_on_link() else []
-        plan = discovery_plan(ctx.timeout, lambda: self._inquiries(group),
-                              lambda: self._inquiries(unanswered_live(ctx, self._answered)))
-        failure = await run_exchange(ctx, "sadp", plan, handle=lambda d, a: self._handle(ctx, d, a),
-                                     groups=(sadp.SADP_GROUP,))
+        failure, notes = await discover(
+            ctx, "sadp", ask=lambda: self._inquiries(group), unicast=self._inquiries,
+            handle=lambda d, a: self._handle(ctx, d, a), answered=self._answered, groups=(sadp.SADP_GROUP,))
         if failure:
             return Failed(self.name, failure)
-        return Completed(self.name, self._count, time.monotonic() - started)
+        return Completed(self.name, self._count, time.monotonic() - started, tuple(notes))

@@ -7,9 +7,10 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import Observation, RawReply, Sighting, bounded
+from netfinger.probes.exchange import listen
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext, Skipped
 from netfinger.probes.tcpio import request
-from netfinger.probes.udp import Send, Step, exchange, open_socket
+from netfinger.probes.udp import Send, Step, open_socket
 from netfinger.protocols import http, ssdp, xmlsafe
 
 MAX_FETCHES = 512
@@ -87,9 +88,9 @@ class SsdpProbe(Probe):
         steps = [Step(0.0, self._searches), Step(min(0.3, ctx.timeout / 4), self._searches)]
         try:
             with sock:
-                await exchange(ctx, sock, steps, window=ctx.timeout,
-                               handle=lambda d, a: self._handle(ctx, d, a),
-                               groups=(ssdp.SSDP_GROUP,), protocol="ssdp")
+                notes = await listen(ctx, sock, steps, window=ctx.timeout,
+                                     handle=lambda d, a: self._handle(ctx, d, a),
+                                     groups=(ssdp.SSDP_GROUP,), protocol="ssdp")
             if self._tasks:
                 await asyncio.wait(set(self._tasks), timeout=ctx.io_timeout * 2)
         except OSError as exc:
@@ -97,7 +98,7 @@ class SsdpProbe(Probe):
         finally:
             for task in self._tasks:
                 task.cancel()
-        return Completed(self.name, self._count, time.monotonic() - started)
+        return Completed(self.name, self._count, time.monotonic() - started, tuple(notes))
 
 
 def description_problems(location: str, body: bytes, fields: dict[str, str], cut: bool) -> list[str]:

@@ -8,15 +8,9 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, bounded, flood_note
+from netfinger.probes.exchange import GROUP, discover, listen
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.udp import (
-    Send,
-    discovery_plan,
-    exchange,
-    open_socket,
-    run_exchange,
-    unanswered_live,
-)
+from netfinger.probes.udp import Send, open_socket
 from netfinger.protocols import wsd
 
 MAX_MESSAGES_PER_HOST = 64  # an honest device answers a handful of Probes; beyond this it is a flood
@@ -31,6 +25,7 @@ class WsdProbe(Probe):
         self._answered: set[str] = set()
         self._count = 0
         self._per_host: dict[str, int] = {}
+        self._group_notes: list[str] = []
 
     def _probes(self, dests: list[str]) -> list[Send]:
         out: list[Send] = []
@@ -87,22 +82,22 @@ class WsdProbe(Probe):
         except OSError:
             return
         with sock:
-            await exchange(ctx, sock, [], window=window,
-                               handle=lambda d, a: self._handle(ctx, d, a, "listen"), protocol="wsd")
+            self._group_notes = await listen(ctx, sock, [], window=window, protocol="wsd", name=GROUP,
+                                             handle=lambda d, a: self._handle(ctx, d, a, "listen"))
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
         listener = asyncio.create_task(self._listen_hello(ctx, ctx.timeout))
         group = [wsd.WSD_GROUP] if ctx.targets_on_link() else []
-        plan = discovery_plan(ctx.timeout, lambda: self._probes(group),
-                              lambda: self._probes(unanswered_live(ctx, self._answered)))
         try:
-            failure = await run_exchange(ctx, "wsd", plan, groups=(wsd.WSD_GROUP,),
-                                         handle=lambda d, a: self._handle(ctx, d, a, "reply"))
+            failure, notes = await discover(
+                ctx, "wsd", ask=lambda: self._probes(group), unicast=self._probes, answered=self._answered,
+                handle=lambda d, a: self._handle(ctx, d, a, "reply"), groups=(wsd.WSD_GROUP,))
         finally:
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
         if failure:
             return Failed(self.name, failure)
-        return Completed(self.name, self._count, time.monotonic() - started)
+        notes += self._group_notes
+        return Completed(self.name, self._count, time.monotonic() - started, tuple(notes))

@@ -50,7 +50,8 @@ class ScanState:
 
 def describe_outcome(outcome: ProbeOutcome) -> str:
     if isinstance(outcome, Completed):
-        return f"completed ({outcome.sightings} replies, {outcome.seconds:.1f}s)"
+        extra = "".join(f"; {note}" for note in outcome.notes)
+        return f"completed ({outcome.sightings} replies, {outcome.seconds:.1f}s{extra})"
     if isinstance(outcome, Failed):
         return f"failed: {outcome.reason}"
     return f"skipped: {outcome.reason}"

@@ -12,10 +12,10 @@ import pytest
 from captures import capture
 from probe_fixtures import make_ctx
 
+from netfinger.probes import exchange
 from netfinger.probes import http as http_probe
 from netfinger.probes import rtsp as rtsp_probe
 from netfinger.probes import ssdp as ssdp_probe
-from netfinger.probes import udp
 from netfinger.probes.dhip import DhipProbe
 from netfinger.probes.sadp import SadpProbe
 from netfinger.probes.tcpio import TcpResult, read_anomalies
@@ -151,10 +151,12 @@ def test_redirect_patterns_stay_linear_on_hostile_pages() -> None:
 
 def test_udp_flood_past_the_per_source_cap_is_noted_once_and_dropped() -> None:
     ctx, seen = make_ctx()
-    per_source: dict[str, int] = {}
-    flood = range(udp.MAX_PER_SOURCE + 100)
-    dropped = [udp.flooding(ctx, per_source, ("10.77.0.70", 37020), "sadp") for _ in flood]
-    assert dropped.count(False) == udp.MAX_PER_SOURCE
-    assert not udp.flooding(ctx, per_source, ("10.77.0.71", 37020), "sadp")  # another host is unaffected
-    note = f"sadp: over {udp.MAX_PER_SOURCE} datagrams from this host on udp/37020 (flood); the rest not read"
+    guard = exchange.FloodGuard(ctx, "sadp")
+    flood = range(exchange.MAX_PER_SOURCE + 100)
+    dropped = [guard.over(("10.77.0.70", 37020)) for _ in flood]
+    assert dropped.count(False) == exchange.MAX_PER_SOURCE
+    assert not guard.over(("10.77.0.71", 37020))  # another host is unaffected
+    cap = exchange.MAX_PER_SOURCE
+    note = f"sadp: over {cap} datagrams from this host on udp/37020 (flood); the rest not read"
     assert [(s.ip, s.anomalies) for s in seen] == [("10.77.0.70", (note,))]
+    assert guard.sources() == {"10.77.0.70": 100}

@@ -13,12 +13,13 @@ from probe_fixtures import fields, make_ctx
 from netfinger.probes import arp as arp_probe
 from netfinger.probes.arp import ArpProbe, onlink_targets
 from netfinger.probes.dhip import DhipProbe
+from netfinger.probes.exchange import unanswered_live
 from netfinger.probes.interface import Skipped
 from netfinger.probes.mdns import MdnsProbe
 from netfinger.probes.sadp import SadpProbe
 from netfinger.probes.ssdp import SsdpProbe
 from netfinger.probes.sweep import SweepProbe, offlink_targets
-from netfinger.probes.udp import allowed_destination, unanswered_live
+from netfinger.probes.udp import allowed_destination
 from netfinger.probes.wsd import WsdProbe
 from netfinger.protocols import dhip, wsd
 
@@ -40,6 +41,7 @@ def test_destinations_are_targets_groups_and_onlink_broadcast_only() -> None:
 def test_unicast_follow_up_only_for_live_targets_that_did_not_answer() -> None:
     ctx, _ = make_ctx(targets="10.77.0.0/28", live=("10.77.0.3", "10.77.0.4", "10.77.0.100"))
     assert unanswered_live(ctx, {"10.77.0.4"}) == ["10.77.0.3"]
+    assert unanswered_live(ctx, set(), skip=("10.77.0.3",)) == ["10.77.0.4"]  # a flooding source is not asked
 
 
 def test_arp_and_sweep_split_targets_by_link() -> None:

@@ -76,8 +76,8 @@ def test_udp_replay_echoes_captured_values_and_bursts_with_sequence_numbers() ->
         (b"uuid:1/1/10.77.0.21", PEER), (b"uuid:1/1/10.77.0.21", ("239.255.255.250", 3702)),
         (b"uuid:1/2/10.77.0.21", PEER), (b"uuid:1/2/10.77.0.21", ("239.255.255.250", 3702)),
     ]
-    assert RESPONDERS["udp_replay"].on_datagram(dev, b"<Hello>", PEER, 3702) == []
-    assert RESPONDERS["udp_replay"].on_datagram(dev, b"<Probe>", PEER, 1900) == []
+    assert list(RESPONDERS["udp_replay"].on_datagram(dev, b"<Hello>", PEER, 3702)) == []
+    assert list(RESPONDERS["udp_replay"].on_datagram(dev, b"<Probe>", PEER, 1900)) == []
 
 
 def test_udp_replay_every_limits_bursts_in_time() -> None:
@@ -86,7 +86,7 @@ def test_udp_replay_every_limits_bursts_in_time() -> None:
         mac="02:00:00:00:00:99")
     first = RESPONDERS["udp_replay"].on_datagram(dev, b"a", PEER, 3702)
     again = RESPONDERS["udp_replay"].on_datagram(dev, b"a", PEER, 3702)
-    assert (len(first), len(again)) == (5, 0)
+    assert (len(list(first)), len(list(again))) == (5, 0)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import ssl
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -86,8 +87,10 @@ class Responder(abc.ABC):
     def tcp_endpoints(self, device: Device) -> list[TcpEndpoint]:
         return []
 
-    def on_datagram(self, device: Device, data: bytes, peer: tuple[str, int], port: int) -> list[Datagram]:
-        """Answer one datagram that arrived on ``port`` from ``peer``. Return what to send back."""
+    def on_datagram(self, device: Device, data: bytes, peer: tuple[str, int],
+                    port: int) -> Iterable[Datagram]:
+        """Answer one datagram that arrived on ``port`` from ``peer``. Return what to send back
+        (an iterable: a burst may be produced lazily, and is sent a slice at a time)."""
         return []
 
     async def on_connection(

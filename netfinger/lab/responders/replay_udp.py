@@ -22,7 +22,9 @@ A reply larger than a UDP datagram (65,507 bytes) is refused when the profile is
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from netfinger.lab.responders import capture, payload, schema
@@ -91,16 +93,17 @@ class UdpReplayResponder(Responder):
             joined += [g for g in rule.get("groups", []) if g not in joined]
         return [UdpEndpoint(port, tuple(g)) for port, g in sorted(groups.items())]
 
-    def on_datagram(self, device: Device, data: bytes, peer: tuple[str, int], port: int) -> list[Datagram]:
-        out: list[Datagram] = []
+    def on_datagram(self, device: Device, data: bytes, peer: tuple[str, int],
+                    port: int) -> Iterable[Datagram]:
+        out: list[Iterable[Datagram]] = []
         for index, rule in enumerate(rules(device)):
             if int(rule["port"]) != port or not capture.matches(rule.get("when"), data):
                 continue
             if "every" in rule and not self._due(device.name, index, float(rule["every"])):
                 continue
             extra = {**time_vars(), **capture.values(rule.get("capture"), data)}
-            out += burst(device, rule, extra, destinations(rule, peer))
-        return out
+            out.append(burst(device, rule, extra, destinations(rule, peer)))
+        return itertools.chain.from_iterable(out)
 
     def _due(self, device: str, index: int, every: float) -> bool:
         now = time.monotonic()
@@ -115,7 +118,7 @@ class UdpReplayResponder(Responder):
         for rule in rules(device):
             if rule.get("announce"):
                 group = (rule["groups"][0], int(rule["port"]))
-                out += burst(device, rule, time_vars(), [group])
+                out += list(burst(device, rule, time_vars(), [group]))
         return out
 
 
@@ -128,17 +131,19 @@ def destinations(rule: dict[str, Any], peer: tuple[str, int]) -> list[tuple[str,
 
 
 def burst(device: Device, rule: dict[str, Any], extra: dict[str, str],
-          dests: list[tuple[str, int]]) -> list[Datagram]:
-    """``copies`` datagrams per destination; the payload is rendered once unless it uses ``{seq}``."""
+          dests: list[tuple[str, int]]) -> Iterator[Datagram]:
+    """``copies`` datagrams per destination; the payload is rendered once unless it uses ``{seq}``.
+
+    Lazy: the emulator renders and sends a burst a slice at a time, so one flooding device does not
+    hold up every other device's answers (real devices are separate boxes)."""
     copies = int(rule.get("copies", 1))
     spec = rule["reply"]
     per_copy = "{seq}" in repr(spec)
     fixed = b"" if per_copy else _render(device, spec, extra)
-    out: list[Datagram] = []
     for seq in range(copies):
         data = _render(device, spec, {**extra, "seq": str(seq)}) if per_copy else fixed
-        out += [Datagram(data, dest) for dest in dests]
-    return out
+        for dest in dests:
+            yield Datagram(data, dest)
 
 
 def _render(device: Device, spec: dict[str, Any], extra: dict[str, str]) -> bytes:

@@ -1,0 +1,245 @@
+"""The datagram discovery exchange: multicast asks, unicast follow-ups on a socket of their own, floods
+capped per source, and the kernel's drops counted.
+
+Why a second socket: a flooding unit answers the multicast ask on the asker's port, so every honest
+answer to that ask races the flood for the kernel's receive buffer. The follow-up inquiries go out from
+a fresh port, to live targets that have not answered and are not flooding, so their answers never share
+a queue with the flood. Why batches with a yield between them: reading a 20,000-datagram flood in one go
+held the event loop for most of a second, so the follow-ups went out late and answers still queued at the
+end of the window were never read. The end of the window drains what the kernel already holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from netfinger.evidence import Sighting, flood_note
+from netfinger.probes.interface import ScanContext
+from netfinger.probes.kerneldrops import kernel_drops
+from netfinger.probes.udp import MAX_DATAGRAM, Send, Step, open_socket, send_all
+
+log = logging.getLogger("netfinger.scan")
+MAX_DATAGRAMS = 20000  # handled per probe, bounds the work a flood can cause
+MAX_PER_SOURCE = 256  # handled per source address; an honest device sends a few dozen at most
+BATCH = 64  # datagrams read before the loop gets a turn (the sender and the other probes must run)
+# Unicast follow-ups, as fractions of the listen window: after the multicast answers (and any flood)
+# are in, and again for hosts found late or answers lost on the wire.
+FOLLOW_UPS = (0.45, 0.7, 0.9)
+MULTICAST, FOLLOW_UP, GROUP = "multicast ask", "unicast follow-up", "group"
+
+Handler = Callable[[bytes, tuple[str, int]], None]
+
+
+@dataclass
+class FloodGuard:
+    """Counts datagrams per source across one probe's sockets; past the cap a source is a flood."""
+
+    ctx: ScanContext
+    protocol: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def over(self, addr: tuple[str, int]) -> bool:
+        count = self.counts.get(addr[0], 0) + 1
+        self.counts[addr[0]] = count
+        if count == MAX_PER_SOURCE + 1:
+            note = flood_note(self.protocol, MAX_PER_SOURCE, where=f"udp/{addr[1]}")
+            self.ctx.emit(Sighting(ip=str(addr[0]), anomalies=(note,), protocol=self.protocol))
+        return count > MAX_PER_SOURCE
+
+    def sources(self) -> dict[str, int]:
+        """Flooding sources and how many of their datagrams were read and dropped unparsed."""
+        return {ip: n - MAX_PER_SOURCE for ip, n in sorted(self.counts.items()) if n > MAX_PER_SOURCE}
+
+
+@dataclass
+class Channel:
+    """One socket of an exchange, what it is for, and the kernel drop count when it was opened."""
+
+    name: str
+    sock: socket.socket
+    drops_at_open: int = 0
+    drops: int = 0
+
+    def read_drops(self) -> None:
+        now = kernel_drops(self.sock)
+        if now is not None:
+            self.drops = max(0, now - self.drops_at_open)
+
+
+@dataclass
+class Exchange:
+    """One probe's datagram exchange over one or more channels, for one listen window."""
+
+    ctx: ScanContext
+    protocol: str
+    handle: Handler
+    groups: Sequence[str] = ()
+    answered: set[str] | None = None  # the probe's set of answering hosts, to credit a channel
+    guard: FloodGuard = field(init=False)
+    channels: list[Channel] = field(default_factory=list)
+    handled: int = 0
+    credited: dict[str, list[str]] = field(default_factory=dict)  # channel name -> first answers
+
+    def __post_init__(self) -> None:
+        self.guard = FloodGuard(self.ctx, self.protocol)
+
+    def add(self, name: str, sock: socket.socket) -> Channel:
+        chan = Channel(name, sock, kernel_drops(sock) or 0)
+        self.channels.append(chan)
+        return chan
+
+    def _one(self, chan: Channel, data: bytes, addr: tuple[str, int]) -> None:
+        before = self.answered is not None and addr[0] in self.answered
+        try:
+            self.handle(data, addr)
+        except Exception:  # one bad datagram must not end the probe; parsers should not raise anyway
+            log.debug("reply handler failed on a datagram from %s", addr[0], exc_info=True)
+        if self.answered is not None and not before and addr[0] in self.answered:
+            self.credited.setdefault(chan.name, []).append(addr[0])
+
+    def read_batch(self, chan: Channel, buf: bytearray, limit: int) -> tuple[int, bool]:
+        """Read up to ``limit`` queued datagrams without blocking; (read, queue empty)."""
+        view = memoryview(buf)
+        read = 0
+        while read < limit and self.handled < MAX_DATAGRAMS:
+            try:
+                size, raw_addr = chan.sock.recvfrom_into(buf)
+            except BlockingIOError:
+                return read, True
+            except OSError:  # e.g. a queued ICMP error: nothing to read from it
+                return read, False
+            read += 1
+            addr = (str(raw_addr[0]), int(raw_addr[1]))
+            if addr[0] in self.ctx.local_ips or self.guard.over(addr):
+                continue
+            self.handled += 1
+            self._one(chan, bytes(view[:size]), addr)
+        return read, False
+
+    async def receive(self, chan: Channel) -> None:
+        """Read ``chan`` until cancelled, in batches, giving the loop a turn after each."""
+        buf = bytearray(MAX_DATAGRAM)
+        while self.handled < MAX_DATAGRAMS:
+            await wait_readable(chan.sock)
+            _, empty = self.read_batch(chan, buf, BATCH)
+            if not empty:
+                await asyncio.sleep(0)
+
+    def drain(self) -> None:
+        """At the end of the window: what the kernel already queued arrived in time, so read it."""
+        buf = bytearray(MAX_DATAGRAM)
+        for chan in self.channels:
+            empty = False
+            while not empty and self.handled < MAX_DATAGRAMS:
+                read, empty = self.read_batch(chan, buf, BATCH)
+                if read == 0:
+                    break
+            chan.read_drops()
+
+    def notes(self) -> list[str]:
+        """What the probe's outcome text says about floods, drops and which channel found whom."""
+        out: list[str] = []
+        floods = self.guard.sources()
+        flooders = ", ".join(floods) or ""
+        for ip, extra in floods.items():
+            out.append(f"flood from {ip} capped at {MAX_PER_SOURCE} datagrams, {extra:,} more discarded unparsed")
+        for chan in self.channels:
+            if chan.drops:
+                cause = f" under a flood from {flooders}" if flooders else " (receive buffer full)"
+                out.append(f"{chan.drops:,} datagrams dropped by the kernel on the {chan.name} socket{cause}")
+        if self.handled >= MAX_DATAGRAMS:
+            out.append(f"stopped reading after {MAX_DATAGRAMS:,} datagrams")
+        follow = self.credited.get(FOLLOW_UP, [])
+        if follow and MULTICAST in {c.name for c in self.channels}:
+            shown = ", ".join(follow[:5]) + (f" and {len(follow) - 5} more" if len(follow) > 5 else "")
+            out.append(f"{len(follow)} hosts answered only the {FOLLOW_UP} ({shown})")
+        return out
+
+
+async def wait_readable(sock: socket.socket) -> None:
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = sock.fileno()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+
+
+async def _send_plan(ctx: ScanContext, start: float, plan: Sequence[tuple[float, Channel, Step]],
+                     groups: Sequence[str]) -> None:
+    for at, chan, step in sorted(plan, key=lambda p: p[0]):
+        delay = start + at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await send_all(ctx, chan.sock, step.datagrams(), groups)
+
+
+async def run_window(ex: Exchange, plan: Sequence[tuple[float, Channel, Step]], window: float) -> None:
+    """Send ``plan`` and read every channel for ``window`` seconds, then drain what is queued."""
+    start = time.monotonic()
+    tasks = [asyncio.create_task(ex.receive(chan)) for chan in ex.channels]
+    tasks.append(asyncio.create_task(_send_plan(ex.ctx, start, plan, ex.groups)))
+    try:
+        await asyncio.wait(tasks, timeout=max(0.0, start + window - time.monotonic()))
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, OSError):
+                await task
+    ex.drain()
+
+
+def unanswered_live(ctx: ScanContext, answered: set[str], skip: Sequence[str] = ()) -> list[str]:
+    """Live target hosts that have not answered this probe yet and are not flooding it."""
+    hosts = [ip for ip in ctx.live_hosts if ctx.in_targets(ip)]
+    return [str(ip) for ip in sorted(hosts) if str(ip) not in answered and str(ip) not in skip]
+
+
+async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequence[Send]],
+                   unicast: Callable[[list[str]], Sequence[Send]], handle: Handler,
+                   answered: set[str], groups: Sequence[str] = (),
+                   ask_again: Callable[[], Sequence[Send]] | None = None) -> tuple[str | None, list[str]]:
+    """The discovery probes' exchange for one listen window: (failure reason or None, outcome notes).
+
+    The multicast question at once and again shortly after (for a lost first) on one socket; unicast
+    follow-ups to live targets that have not answered and are not flooding, on a second socket."""
+    ex = Exchange(ctx, protocol, handle, groups, answered)
+    try:
+        with contextlib.ExitStack() as stack:
+            asker = ex.add(MULTICAST, stack.enter_context(open_socket(ctx)))
+            follow = ex.add(FOLLOW_UP, stack.enter_context(open_socket(ctx)))
+
+            def follow_ups() -> Sequence[Send]:
+                return unicast(unanswered_live(ctx, answered, tuple(ex.guard.sources())))
+
+            window = ctx.timeout
+            plan = [(0.0, asker, Step(0.0, ask)), (min(0.3, window / 4), asker, Step(0.0, ask_again or ask))]
+            plan += [(window * f, follow, Step(0.0, follow_ups)) for f in FOLLOW_UPS]
+            await run_window(ex, plan, window)
+    except OSError as exc:
+        return f"socket error: {exc}", ex.notes()
+    return None, ex.notes()
+
+
+async def listen(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step], *, window: float,
+                 handle: Handler, groups: Sequence[str] = (), protocol: str,
+                 name: str = MULTICAST) -> list[str]:
+    """Run a plain send plan on one socket for ``window`` seconds; the outcome notes."""
+    ex = Exchange(ctx, protocol, handle, groups)
+    chan = ex.add(name, sock)
+    await run_window(ex, [(s.at, chan, s) for s in steps], window)
+    return ex.notes()
