@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PKGS := libpcap0.8 iproute2 tcpdump chromium
 
-.PHONY: setup demo test lint typecheck unit bench fuzz clean lab-down
+.PHONY: setup demo test lint typecheck unit bench fuzz stress clean lab-down
 
 $(STAMP): pyproject.toml
 	@bash scripts/setup.sh
@@ -33,6 +33,11 @@ bench: setup
 
 fuzz: setup
 	$(PY) bench/fuzz.py --cases 10000
+
+# The lab tests N times idle and N times beside a busy loop per core (root): pass counts per test.
+N ?= 20
+stress: setup
+	$(PY) bench/stress.py --runs $(N)
 
 lab-down:
 	-$(VENV)/bin/netfinger lab down --all

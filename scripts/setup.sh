@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pkg in libpcap0.8 iproute2 tcpdump chromium nmap postgresql redis-server; do
+for pkg in libpcap0.8 iproute2 tcpdump nftables chromium nmap postgresql redis-server; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

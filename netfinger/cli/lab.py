@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from netfinger.errors import UsageError
-from netfinger.lab import api, netns
+from netfinger.lab import api, impair, netns
 from netfinger.lab.state import LabState, check_lab_name
 
 DEFAULT_NAME = "lab"
@@ -47,6 +47,17 @@ def register(subparsers: Any) -> None:
     _name(p_status)
     p_status.add_argument("--json", action="store_true", help="print the lab state as JSON")
     p_status.set_defaults(handler=_status)
+
+    p_loss = sub.add_parser(
+        "loss", help="drop a share of the device replies on the lab's wire (nftables in the bridge)",
+        description="Drop PERCENT % of the frames the lab's bridge forwards to the scanner (every device "
+        "reply, UDP and TCP alike), to test discovery under loss. --clear removes it; with neither, "
+        "prints how many frames the rule dropped so far.")
+    _name(p_loss)
+    loss = p_loss.add_mutually_exclusive_group()
+    loss.add_argument("--percent", type=int, metavar="PCT", help="loss rate, 1-99")
+    loss.add_argument("--clear", action="store_true", help="remove the loss rule")
+    p_loss.set_defaults(handler=_loss)
 
     p_down = sub.add_parser("down", help="stop the emulator and delete the lab's namespaces")
     group = p_down.add_mutually_exclusive_group()
@@ -106,6 +117,21 @@ def _status(args: argparse.Namespace) -> int:
         brand = dev.expect.get("brand")
         shown = f"{maker}/{brand}" if brand and brand != maker else maker
         print(f"{dev.name:32.32} {dev.ip:15} {dev.mac} {shown:24.24} {','.join(dev.protocols)}")
+    return 0
+
+
+def _loss(args: argparse.Namespace) -> int:
+    state = LabState.load(args.name)
+    if args.clear:
+        impair.clear(state)
+        print(f"lab {state.name}: no loss", file=sys.stderr)
+    elif args.percent is not None:
+        impair.set_loss(state, args.percent)
+        shown = f"lab {state.name}: dropping {args.percent} % of the frames sent to the scanner"
+        print(shown, file=sys.stderr)
+    else:
+        count = impair.dropped(state)
+        print("no loss rule" if count is None else f"{count} frames dropped")
     return 0
 
 

@@ -148,7 +148,8 @@ class Exchange:
         floods = self.guard.sources()
         flooders = ", ".join(floods) or ""
         for ip, extra in floods.items():
-            out.append(f"flood from {ip} capped at {MAX_PER_SOURCE} datagrams, {extra:,} more discarded unparsed")
+            out.append(f"flood from {ip} capped at {MAX_PER_SOURCE} datagrams, "
+                       f"{extra:,} more discarded unparsed")
         for chan in self.channels:
             if chan.drops:
                 cause = f" under a flood from {flooders}" if flooders else " (receive buffer full)"
@@ -158,7 +159,8 @@ class Exchange:
         follow = self.credited.get(FOLLOW_UP, [])
         if follow and MULTICAST in {c.name for c in self.channels}:
             shown = ", ".join(follow[:5]) + (f" and {len(follow) - 5} more" if len(follow) > 5 else "")
-            out.append(f"{len(follow)} hosts answered only the {FOLLOW_UP} ({shown})")
+            hosts = "host" if len(follow) == 1 else "hosts"
+            out.append(f"{len(follow)} {hosts} answered only the {FOLLOW_UP} ({shown})")
         return out
 
 

@@ -293,3 +293,15 @@ def test_html_payloads_do_not_run(scan: HostileScan, tmp_path: Path, why: bool) 
     assert "&lt;svg onload=document.title='nf-pwned'&gt;" in dom  # the payload is there, as text
     if why:
         assert "&lt;script&gt;document.title='nf-pwned'&lt;/script&gt;" in dom
+
+
+def test_probe_outcomes_name_the_floods_they_capped(hostile_lab: LabState, scan: HostileScan) -> None:
+    probes = scan.report["scan"]["probes"]
+    sadp_flood = _device(hostile_lab, "x-sadp-flood").ip
+    wsd_flood = _device(hostile_lab, "x-wsd-unicast-flood").ip
+    assert f"flood from {sadp_flood} capped at 256 datagrams" in probes["sadp"]
+    assert f"flood from {wsd_flood} capped at 256 datagrams" in probes["wsd"]
+    for name in ("sadp", "wsd"):  # a kernel drop, when there was one, is blamed on the flood
+        drop = r"([\d,]+) datagrams dropped by the kernel on the [a-z -]+ socket([^;)]*)"
+        found = re.search(drop, probes[name])
+        assert found is None or "under a flood from" in found.group(2), probes[name]
