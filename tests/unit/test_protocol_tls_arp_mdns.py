@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import datetime
+import warnings
 
+import pytest
+from captures import capture
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from netfinger.fields import is_known_field
-from netfinger.protocols import arp, mdns, tcp, tls
+from netfinger.protocols import arp, der, mdns, tcp, tls
 
 
 def self_signed(subject: x509.Name, issuer: x509.Name) -> bytes:
@@ -107,3 +110,39 @@ def test_banner_rendering() -> None:
     )
     assert tcp.render_banner(b"220 FTP ready\r\n") == "220 FTP ready"
     assert len(tcp.render_banner(b"\xff" * 1000)) == 2 * tcp.MAX_BANNER
+
+
+NEGATIVE_SERIAL = "tls/hikvision_style_negative_serial.der"
+HIK_DN = "CN=192.168.1.64,OU=EMBEDDED,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"
+
+
+def test_certificate_with_a_negative_serial_is_read_without_cryptography_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a CryptographyDeprecationWarning would fail the test
+        cert = tls.parse_certificate(capture(NEGATIVE_SERIAL))
+    assert cert.valid
+    assert (cert.subject, cert.issuer, cert.reader) == (HIK_DN, HIK_DN, "der")
+    assert cert.subject_attrs == {"c": "CN", "st": "ZheJiang", "l": "HangZhou", "o": "HIKVISION",
+                                  "ou": "EMBEDDED", "cn": "192.168.1.64"}
+    assert (cert.not_before, cert.not_after) == ("160401000000Z", "260330000000Z")
+    assert "serial -1" in cert.note
+
+
+@pytest.mark.parametrize("name", ["tls/dahua_nvr_ca_nbsp_issuer.der", NEGATIVE_SERIAL])
+def test_der_fallback_reads_what_cryptography_reads(name: str) -> None:
+    data = capture(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cert = x509.load_der_x509_certificate(data)
+    tbs = der.parse_tbs(data)
+    assert tbs is not None
+    assert der.rfc4514(tbs.subject) == cert.subject.rfc4514_string()
+    assert der.rfc4514(tbs.issuer) == cert.issuer.rfc4514_string()
+
+
+def test_der_fallback_refuses_cut_and_lying_certificates() -> None:
+    data = capture(NEGATIVE_SERIAL)
+    assert der.parse_tbs(data[:200]) is None
+    assert der.parse_tbs(b"\x30\x84\xff\xff\xff\xff" + data[6:]) is None  # a length past the end
+    assert der.parse_tbs(b"") is None
+    assert not tls.parse_certificate(data[:120]).valid
