@@ -53,7 +53,7 @@ def one_run(tests: list[str], junit: Path, loaded: bool) -> tuple[float, dict[st
 
 
 def read_junit(path: Path) -> dict[str, bool]:
-    """Test id -> passed, from pytest's junit XML (skipped tests are left out)."""
+    """Test id -> passed, from pytest's junit XML (skipped tests are left out); failures are printed."""
     if not path.exists():
         return {}
     out: dict[str, bool] = {}
@@ -61,7 +61,12 @@ def read_junit(path: Path) -> dict[str, bool]:
         if case.find("skipped") is not None:
             continue
         name = f"{case.get('classname', '')}::{case.get('name', '')}"
-        out[name] = case.find("failure") is None and case.find("error") is None
+        bad = case.find("failure")
+        if bad is None:
+            bad = case.find("error")
+        out[name] = bad is None
+        if bad is not None:
+            print(f"  {name}: {(bad.get('message') or '')[:400]}", file=sys.stderr)
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -64,7 +64,33 @@ class RichProgress:
         self._progress.stop()
 
 
+class LineProgress:
+    """Plain lines on stderr when it is not a terminal (logs, cron, pipes): a line per phase and probe."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream or sys.stderr
+        self._hosts = 0
+
+    def _say(self, text: str) -> None:
+        print(f"netfinger: {text}", file=self._stream, flush=True)
+
+    def phase(self, name: str, probes: list[str]) -> None:
+        self._say(f"{name}: {', '.join(probes)}")
+
+    def probe_done(self, name: str, outcome: str) -> None:
+        self._say(f"{name}: {outcome}".translate(CONTROL_TO_SPACE))
+
+    def hosts(self, count: int) -> None:
+        self._hosts = count
+
+    def close(self) -> None:
+        self._say(f"hosts found: {self._hosts}")
+
+
+CONTROL_TO_SPACE = dict.fromkeys((*range(32), 127), " ")
+
+
 def make_progress(enabled: bool) -> ProgressSink:
-    if enabled and sys.stderr.isatty():
-        return RichProgress()
-    return NullProgress()
+    if not enabled:
+        return NullProgress()
+    return RichProgress() if sys.stderr.isatty() else LineProgress()

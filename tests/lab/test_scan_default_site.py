@@ -94,11 +94,17 @@ def test_every_field_is_in_the_vocabulary(scanned: tuple[dict[str, Any], float])
 
 def test_ctrl_c_still_writes_the_report(default_lab: LabState, tmp_path: Path) -> None:
     out = tmp_path / "interrupted.json"
-    cmd = scan_command(default_lab, out, 8)
+    cmd = [c for c in scan_command(default_lab, out, 60) if c != "--quiet"]  # progress lines on stderr
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.0)
+    assert proc.stderr is not None
+    said = []
+    for line in proc.stderr:  # interrupt once the ARP sweep is in, while the 60 s listen window runs
+        said.append(line)
+        if line.startswith("netfinger: arp: completed"):
+            break
+    assert said and said[-1].startswith("netfinger: arp: completed"), "".join(said)
     proc.send_signal(signal.SIGINT)  # ip netns exec replaces itself with netfinger: this is its pid
-    _, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["scan"]["interrupted"] is True
