@@ -16,6 +16,7 @@ MAX_VALUE_CHARS = 1024
 MAX_RAW_BYTES = 16 * 1024
 MAX_OBSERVATIONS_PER_HOST = 2000
 MAX_RAW_PER_HOST = 64
+MAX_IPV6_PER_HOST = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,16 @@ class Sighting:
     raw: tuple[RawReply, ...] = ()
     anomalies: tuple[str, ...] = ()
     protocol: str = ""
+    # Heard on the scan interface's link: an answer to a TTL-1 multicast ask, a message sent to a
+    # discovery group, an ARP frame. Only such a sighting from outside the targets makes a host.
+    link: bool = False
+    ipv6: tuple[str, ...] = ()  # link-local IPv6 addresses of the sender (``--ipv6``)
+
+
+# Where a host's MAC comes from: the link layer (ARP, the neighbour table), a MAC the device states in
+# a reply (off-link: SADP, DHIP, WSD scope, ISAPI), or an EUI-64 IPv6 link-local address.
+MAC_FROM_LINK, MAC_CLAIMED, MAC_FROM_EUI64 = "link", "claimed", "eui64"
+OUTSIDE_NOTE = "heard on the link; not contacted"
 
 
 @dataclass
@@ -110,6 +121,9 @@ class HostEvidence:
     raw: list[RawReply] = field(default_factory=list)
     anomalies: list[str] = field(default_factory=list)
     protocols: list[str] = field(default_factory=list)
+    mac_source: str | None = None  # MAC_FROM_LINK, MAC_CLAIMED or MAC_FROM_EUI64 (None: not known)
+    outside_targets: bool = False  # heard on the scan link from an address outside the targets
+    ipv6: list[str] = field(default_factory=list)
 
     def values(self, field_name: str) -> list[str]:
         """All distinct values observed for ``field_name``, in the order first seen."""
@@ -126,6 +140,10 @@ class HostEvidence:
     def add(self, sighting: Sighting) -> None:
         if sighting.mac and not self.mac:
             self.mac = sighting.mac
+            self.mac_source = self.mac_source or MAC_FROM_LINK
+        for addr in sighting.ipv6:
+            if addr not in self.ipv6 and len(self.ipv6) < MAX_IPV6_PER_HOST:
+                self.ipv6.append(addr)
         if sighting.ip and not self.ip:
             self.ip = sighting.ip
         have = set(self.observations)
@@ -155,7 +173,19 @@ class HostEvidence:
             "raw": [r.to_dict() for r in self.raw],
             "anomalies": list(self.anomalies),
             "protocols": list(self.protocols),
+            **self.link_fields(),
         }
+
+    def link_fields(self) -> dict[str, Any]:
+        """The optional keys: only present when known (older reports and goldens stay as they were)."""
+        out: dict[str, Any] = {}
+        if self.mac_source:
+            out["mac_source"] = self.mac_source
+        if self.outside_targets:
+            out["outside_targets"] = True
+        if self.ipv6:
+            out["ipv6"] = list(self.ipv6)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HostEvidence:
@@ -166,6 +196,9 @@ class HostEvidence:
             raw=[RawReply.from_dict(r) for r in data.get("raw", [])],
             anomalies=[str(a) for a in data.get("anomalies", [])],
             protocols=[str(p) for p in data.get("protocols", [])],
+            mac_source=str(data["mac_source"]) if data.get("mac_source") else None,
+            outside_targets=bool(data.get("outside_targets", False)),
+            ipv6=[str(a) for a in data.get("ipv6", [])][:MAX_IPV6_PER_HOST],
         )
 
 
@@ -185,6 +218,8 @@ def normalise_mac(mac: str) -> str | None:
 
 # Fields in which a discovery reply states the sender's own MAC / IPv4 address.
 CLAIMED_MAC_FIELDS = {"sadp.MAC": "sadp", "dhip.mac": "dhip", "dhip.legacy.mac": "dhip"}
+# Every field in which a device states its own MAC, in the order trusted for an off-link host's MAC.
+STATED_MAC_FIELDS = (*CLAIMED_MAC_FIELDS, "wsd.scope.mac", "http.isapi.macAddress", "upnp.macAddress")
 CLAIMED_IP_FIELDS = {"sadp.IPv4Address": "sadp", "dhip.IPv4Address.IPAddress": "dhip"}
 
 

@@ -83,6 +83,15 @@ def register(subparsers: Any) -> None:
                    help="YAML/JSON list of {username, password} for ONVIF GetDeviceInformation "
                    "(only what you supply is used; nothing is guessed)")
     p.add_argument("--force", action="store_true", help="allow more than a /15 of targets")
+    p.add_argument("--only-targets", action="store_true",
+                   help="leave out devices heard on the scan link from addresses outside the targets "
+                   "(factory-default units, other subnets); they are reported by default, never contacted")
+    p.add_argument("--no-sample", dest="sample", action="store_false",
+                   help="sweep every off-link address; by default a range of more than 4 off-link /24s "
+                   "is sampled first (a few likely addresses per /24) and only /24s that answer are swept")
+    p.add_argument("--ipv6", action="store_true",
+                   help="also discover and probe over IPv6 link-local on the scan interface (WS-Discovery, "
+                   "SSDP, mDNS, ICMPv6 echo to ff02::1); without it no IPv6 packet is sent")
     add_output_arguments(p)
     p.set_defaults(handler=handle)
 
@@ -97,6 +106,7 @@ def config_from_args(args: argparse.Namespace) -> ScanConfig:
         io_timeout=args.io_timeout, rate=args.rate, concurrency=args.concurrency,
         credentials=load_credentials(args.credentials) if args.credentials else (),
         http_ports=args.http_ports, tcp_ports=args.tcp_ports, force=args.force,
+        only_targets=args.only_targets, sample=args.sample, ipv6=args.ipv6,
     )
 
 

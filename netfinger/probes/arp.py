@@ -54,9 +54,17 @@ class ArpProbe(Probe):
 
     def __init__(self) -> None:
         self._seen: set[tuple[str, str]] = set()
+        self._heard: set[tuple[str, str]] = set()
 
-    def _report(self, ctx: ScanContext, reply: arp.ArpReply, source: str) -> None:
+    def _report(self, ctx: ScanContext, reply: arp.ArpReply, source: str, live: bool = True) -> None:
         if (reply.ip, reply.mac) in self._seen or not ctx.in_targets(reply.ip):
+            # A frame heard now, outside the targets and off the link's own networks (a factory-default or misnumbered
+            # unit; the gateway and the link's other hosts are ordinary): reported, never contacted.
+            if live and not ctx.in_targets(reply.ip) and not ctx.on_link(reply.ip) \
+                    and (reply.ip, reply.mac) not in self._heard:
+                self._heard.add((reply.ip, reply.mac))
+                obs = (Observation("arp.mac", reply.mac, None, source),)
+                ctx.emit(Sighting(ip=reply.ip, mac=reply.mac, observations=obs, protocol="arp", link=True))
             return
         self._seen.add((reply.ip, reply.mac))
         obs = (Observation("arp.mac", reply.mac, None, source),)
@@ -71,7 +79,7 @@ class ArpProbe(Probe):
         except OSError as exc:
             return Failed(self.name, f"cannot read {PROC_ARP}: {exc}")
         for entry in arp.parse_proc_arp(text):
-            self._report(ctx, entry, "neighbour-table")
+            self._report(ctx, entry, "neighbour-table", live=False)  # old entries: not heard now
         return Completed(self.name, len(self._seen), time.monotonic() - started)
 
     async def _receive(self, ctx: ScanContext, sock: socket.socket, stop: asyncio.Event) -> None:
@@ -85,6 +93,9 @@ class ArpProbe(Probe):
             if len(addr) > 2 and addr[2] == PACKET_OUTGOING:
                 continue  # our own who-has frames, seen on the way out
             reply = arp.parse_frame(frame)
+            if reply is None:  # a plain request: news only when its sender is outside the targets
+                sender = arp.parse_sender(frame)
+                reply = sender if sender is not None and not ctx.in_targets(sender.ip) else None
             if reply is not None and reply.ip not in ctx.local_ips:
                 self._report(ctx, reply, "arp-reply")
 

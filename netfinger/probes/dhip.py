@@ -68,7 +68,7 @@ class DhipProbe(Probe):
         failure, notes = await discover(
             ctx, "dhip", ask=lambda: self._first(ctx), ask_again=lambda: self._first(ctx)[:1],
             unicast=self._unicast, handle=lambda d, a: self._handle(ctx, d, a), answered=self._answered,
-            groups=(dhip.DHIP_GROUP,))
+            groups=(dhip.DHIP_GROUP,), listen_group=(dhip.DHIP_GROUP, dhip.DHIP_PORT))
         if failure:
             return Failed(self.name, failure)
         return Completed(self.name, self._count, time.monotonic() - started, tuple(notes))

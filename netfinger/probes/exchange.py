@@ -17,7 +17,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from netfinger.evidence import Sighting, flood_note
 from netfinger.probes.interface import ScanContext
@@ -32,6 +32,10 @@ BATCH = 64  # datagrams read before the loop gets a turn (the sender and the oth
 # are in, and again for hosts found late or answers lost on the wire.
 FOLLOW_UPS = (0.45, 0.7, 0.9)
 MULTICAST, FOLLOW_UP, GROUP = "multicast ask", "unicast follow-up", "group"
+# What arrives on these came from the scan link: answers to a TTL-1 multicast ask, messages sent to
+# a discovery group (multicast is not routed to us). Their sightings are marked ``link``, so a device
+# answering from outside the targets is reported as such (and never contacted).
+LINK_CHANNELS = frozenset({MULTICAST, GROUP})
 
 Handler = Callable[[bytes, tuple[str, int]], None]
 
@@ -96,10 +100,16 @@ class Exchange:
 
     def _one(self, chan: Channel, data: bytes, addr: tuple[str, int]) -> None:
         before = self.answered is not None and addr[0] in self.answered
+        emit = self.ctx.emit
+        if chan.name in LINK_CHANNELS:  # handlers run synchronously: the swap covers exactly this call
+            self.ctx.emit = lambda s: emit(replace(s, link=True))
+        self.ctx.heard_on = chan.name
         try:
             self.handle(data, addr)
         except Exception:  # one bad datagram must not end the probe; parsers should not raise anyway
             log.debug("reply handler failed on a datagram from %s", addr[0], exc_info=True)
+        finally:
+            self.ctx.emit, self.ctx.heard_on = emit, ""
         if self.answered is not None and not before and addr[0] in self.answered:
             self.credited.setdefault(chan.name, []).append(addr[0])
 
@@ -156,6 +166,10 @@ class Exchange:
                 out.append(f"{chan.drops:,} datagrams dropped by the kernel on the {chan.name} socket{cause}")
         if self.handled >= MAX_DATAGRAMS:
             out.append(f"stopped reading after {MAX_DATAGRAMS:,} datagrams")
+        group = self.credited.get(GROUP, [])
+        if group:
+            out.append(f"{len(group)} answered to the group {', '.join(self.groups)}, heard on the "
+                       f"{GROUP} socket")
         follow = self.credited.get(FOLLOW_UP, [])
         if follow and MULTICAST in {c.name for c in self.channels}:
             shown = ", ".join(follow[:5]) + (f" and {len(follow) - 5} more" if len(follow) > 5 else "")
@@ -211,19 +225,35 @@ def unanswered_live(ctx: ScanContext, answered: set[str], skip: Sequence[str] = 
     return [str(ip) for ip in sorted(hosts) if str(ip) not in answered and str(ip) not in skip]
 
 
+def add_group_channel(ex: Exchange, stack: contextlib.ExitStack, group: tuple[str, int] | None) -> None:
+    """A third socket bound to the group's port and joined to it: answers and announcements some
+    units send to the group rather than to the asker (best effort: the port may be taken)."""
+    if group is None or ex.ctx.iface is None:
+        return
+    try:
+        sock = open_socket(ex.ctx, group[1], group[0])
+    except OSError as exc:
+        log.debug("%s: cannot listen on %s:%d: %s", ex.protocol, group[0], group[1], exc)
+        return
+    ex.add(GROUP, stack.enter_context(sock))
+
+
 async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequence[Send]],
                    unicast: Callable[[list[str]], Sequence[Send]], handle: Handler,
                    answered: set[str], groups: Sequence[str] = (),
-                   ask_again: Callable[[], Sequence[Send]] | None = None) -> tuple[str | None, list[str]]:
+                   ask_again: Callable[[], Sequence[Send]] | None = None,
+                   listen_group: tuple[str, int] | None = None) -> tuple[str | None, list[str]]:
     """The discovery probes' exchange for one listen window: (failure reason or None, outcome notes).
 
     The multicast question at once and again shortly after (for a lost first) on one socket; unicast
-    follow-ups to live targets that have not answered and are not flooding, on a second socket."""
+    follow-ups to live targets that have not answered and are not flooding, on a second socket; with
+    ``listen_group``, a third socket that hears what is sent to the group."""
     ex = Exchange(ctx, protocol, handle, groups, answered)
     try:
         with contextlib.ExitStack() as stack:
             asker = ex.add(MULTICAST, stack.enter_context(open_socket(ctx)))
             follow = ex.add(FOLLOW_UP, stack.enter_context(open_socket(ctx)))
+            add_group_channel(ex, stack, listen_group)
 
             def follow_ups() -> Sequence[Send]:
                 return unicast(unanswered_live(ctx, answered, tuple(ex.guard.sources())))

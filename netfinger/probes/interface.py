@@ -84,6 +84,13 @@ class ScanContext:
     # Set once the ARP sweep's first pass is out (at once when no sweep runs): unicast probes wait
     # for it so their connections do not eat the rate budget the sweep needs.
     sweep_done: asyncio.Event | None = None
+    # The exchange channel of the datagram being handled ("group", "multicast ask", ...; set by
+    # netfinger.probes.exchange around each handler call, "" otherwise).
+    heard_on: str = ""
+    # Off-link sweep: try a few likely addresses per /24 first and sweep only the /24s that answer.
+    sample: bool = True
+    # IPv6 link-local discovery and probes (--ipv6); without it no IPv6 packet is sent.
+    ipv6: bool = False
 
     def mark_sweep_done(self) -> None:
         if self.sweep_done is not None:

@@ -42,7 +42,8 @@ class MdnsProbe(Probe):
             if addr in ctx.local_ips:
                 continue
             self._count += 1
-            ctx.emit(Sighting(ip=addr, observations=tuple(mdns.observations(rec)), protocol="mdns"))
+            ctx.emit(Sighting(ip=addr, observations=tuple(mdns.observations(rec)), protocol="mdns",
+                              link=True))  # mDNS is link-local: whoever answered is on the link
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()

@@ -6,7 +6,7 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, claim_note
-from netfinger.probes.exchange import discover
+from netfinger.probes.exchange import GROUP, discover
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
 from netfinger.probes.udp import Send
 from netfinger.protocols import sadp, xmlsafe
@@ -38,7 +38,7 @@ class SadpProbe(Probe):
                 ctx.emit(Sighting(ip=addr[0], raw=raw, anomalies=(broken,)))
             return
         anomalies = []
-        note = sadp.check_uuid(reply, self._sent)
+        note = sadp.check_uuid(reply, self._sent) if ctx.heard_on != GROUP else None  # others ask too
         if note:
             anomalies.append(note)
         if reply.malformed:
@@ -63,7 +63,8 @@ class SadpProbe(Probe):
         group = [sadp.SADP_GROUP] if ctx.targets_on_link() else []
         failure, notes = await discover(
             ctx, "sadp", ask=lambda: self._inquiries(group), unicast=self._inquiries,
-            handle=lambda d, a: self._handle(ctx, d, a), answered=self._answered, groups=(sadp.SADP_GROUP,))
+            handle=lambda d, a: self._handle(ctx, d, a), answered=self._answered, groups=(sadp.SADP_GROUP,),
+            listen_group=(sadp.SADP_GROUP, sadp.SADP_PORT))
         if failure:
             return Failed(self.name, failure)
         return Completed(self.name, self._count, time.monotonic() - started, tuple(notes))

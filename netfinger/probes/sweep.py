@@ -13,6 +13,13 @@ from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanConte
 
 SWEEP_PORTS = (80, 554, 8000, 37777, 443)
 MAX_SWEEP_TIMEOUT = 0.8
+# Sampling a large sparse off-link range: the last octets camera installs use most. Gateways (.1, .254)
+# answer or refuse, so a routed /24 with a router shows itself; .64 and .108 are the Hikvision and
+# Dahua factory defaults (192.0.0.64, 192.168.1.108) that installers keep in the same place when they
+# renumber; .100-.110 and .200-.210 are the usual static camera and recorder blocks, .2/.10/.20/.50 the
+# first addresses handed out; .250-.253 where NVRs and switches are parked.
+SAMPLE_OCTETS = (1, 2, 10, 11, 20, 50, 64, 65, 100, 101, 102, 108, 109, 110, 150, 200, 201, 250, 253, 254)
+SAMPLE_FROM = 4  # sample only when the off-link targets span more /24s than this
 
 
 def offlink_targets(ctx: ScanContext) -> Iterator[str]:
@@ -21,6 +28,21 @@ def offlink_targets(ctx: ScanContext) -> Iterator[str]:
         for addr in hosts:
             if not ctx.on_link(addr) and str(addr) not in ctx.local_ips:
                 yield str(addr)
+
+
+def by_slash24(addresses: Iterator[str]) -> dict[str, list[str]]:
+    """Addresses grouped by their /24 (key: the first three octets), in order."""
+    blocks: dict[str, list[str]] = {}
+    for ip in addresses:
+        blocks.setdefault(ip.rsplit(".", 1)[0], []).append(ip)
+    return blocks
+
+
+def sample_of(block: list[str]) -> list[str]:
+    """The likely addresses of one /24 that are targets (SAMPLE_OCTETS order)."""
+    present = set(block)
+    prefix = block[0].rsplit(".", 1)[0]
+    return [ip for octet in SAMPLE_OCTETS if (ip := f"{prefix}.{octet}") in present]
 
 
 async def knock(ip: str, port: int, seconds: float) -> str:
@@ -62,18 +84,35 @@ class SweepProbe(Probe):
         ctx.emit(Sighting(ip=ip, observations=obs, protocol="sweep"))
         return 1
 
+    async def _sweep(self, ctx: ScanContext, addresses: list[str]) -> set[str]:
+        """Knock on every address; the ones that answered."""
+        width = sweep_width(ctx)
+        gate = asyncio.Semaphore(width)
+        alive: set[str] = set()
+        for start in range(0, len(addresses), 4 * width):
+            chunk = addresses[start:start + 4 * width]
+            results = await asyncio.gather(*(self._host(ctx, ip, gate) for ip in chunk))
+            alive.update(ip for ip, hit in zip(chunk, results, strict=True) if hit)
+        return alive
+
+    async def _sampled(self, ctx: ScanContext, blocks: dict[str, list[str]]) -> tuple[set[str], str]:
+        """Likely addresses of every /24 first; then the rest of the /24s where one answered."""
+        samples = {key: sample_of(block) for key, block in blocks.items()}
+        alive = await self._sweep(ctx, [ip for ips in samples.values() for ip in ips])
+        live = [key for key in blocks if any(ip in alive for ip in samples[key])]
+        rest = [ip for key in live for ip in blocks[key] if ip not in set(samples[key])]
+        alive |= await self._sweep(ctx, rest)
+        note = (f"sampled {len(blocks)} /24s ({len(SAMPLE_OCTETS)} likely addresses each), swept the "
+                f"{len(live)} that answered; --no-sample sweeps every address")
+        return alive, note
+
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
         if all(any(net.subnet_of(link) for link in ctx.onlink) for net in ctx.networks):
             return Skipped(self.name, "every target is on the scan interface's networks (ARP covers them)")
-        width = sweep_width(ctx)
-        gate = asyncio.Semaphore(width)
-        found = 0
-        batch: list[asyncio.Task[int]] = []
-        for ip in offlink_targets(ctx):
-            batch.append(asyncio.create_task(self._host(ctx, ip, gate)))
-            if len(batch) >= 4 * width:
-                found += sum(await asyncio.gather(*batch))
-                batch = []
-        found += sum(await asyncio.gather(*batch))
-        return Completed(self.name, found, time.monotonic() - started)
+        blocks = by_slash24(offlink_targets(ctx))
+        if ctx.sample and len(blocks) > SAMPLE_FROM:
+            alive, note = await self._sampled(ctx, blocks)
+            return Completed(self.name, len(alive), time.monotonic() - started, (note,))
+        alive = await self._sweep(ctx, [ip for block in blocks.values() for ip in block])
+        return Completed(self.name, len(alive), time.monotonic() - started)

@@ -59,9 +59,9 @@ class WsdProbe(Probe):
             kept = wsd.MAX_SCOPES_KEPT
             anomalies.append(f"wsd: {msg.scopes_sent} scopes in one message (first {kept} kept)")
         if msg.action in ("ProbeMatches", "Fault"):
-            if heard == "listen":
-                return  # someone else's exchange seen on the group socket
             ours = bool(msg.relates_to) and wsd.message_key(msg.relates_to) in self._sent_ids
+            if heard == "listen" and not ours:
+                return  # someone else's exchange seen on the group socket
             if msg.action == "ProbeMatches" and not ours:
                 anomalies.append(f"wsd: ProbeMatches RelatesTo {bounded(msg.relates_to, 80)!r} "
                                  "matches none of our Probes")

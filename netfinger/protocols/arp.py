@@ -52,6 +52,20 @@ def parse_frame(frame: bytes) -> ArpReply | None:
     return ArpReply(ip, mac)
 
 
+def parse_sender(frame: bytes) -> ArpReply | None:
+    """The sender of any ARP frame, request included (a device outside the targets asking who we
+    are, or probing for its own address from 0.0.0.0); None for anything else. Never raises."""
+    if len(frame) < FRAME_LEN or struct.unpack_from("!H", frame, 12)[0] != ETH_P_ARP:
+        return None
+    htype, ptype, hlen, plen, op = struct.unpack_from("!HHBBH", frame, 14)
+    if htype != 1 or ptype != 0x0800 or hlen != 6 or plen != 4 or op not in (1, 2):
+        return None
+    mac = normalise_mac(frame[22:28].hex())
+    if mac is None or mac in ("00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff") or int(mac[:2], 16) & 1:
+        return None
+    return ArpReply(socket.inet_ntoa(frame[28:32]), mac)
+
+
 def parse_proc_arp(text: str) -> list[ArpReply]:
     """Complete entries of ``/proc/net/arp``."""
     out = []

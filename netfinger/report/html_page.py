@@ -19,7 +19,7 @@ from netfinger.report.html_chart import bar_chart, esc
 from netfinger.report.html_details import host_details
 from netfinger.report.interface import Renderer, RenderOptions
 from netfinger.report.model import HostReport, Report
-from netfinger.report.order import host_rank, ip_sort_key, ordered_hosts
+from netfinger.report.order import host_rank, ip_sort_key, ordered_outside, ordered_targets
 
 # (JS sort key, header) in column order; the last column (evidence) is not sortable.
 _COLUMNS = (
@@ -168,12 +168,26 @@ def _table(hosts: list[HostReport], why: bool) -> str:
     )
 
 
+def _outside(hosts: list[HostReport], why: bool) -> str:
+    """Devices heard on the link from outside the targets: a section of their own, never contacted."""
+    if not hosts:
+        return ""
+    heads = "".join(f"<th>{label}</th>" for _key, label in _COLUMNS)
+    body = "".join(_row(i, h, why) for i, h in enumerate(hosts))
+    return (
+        '<h2 id="outside-targets">Heard on the link from outside the targets (not contacted)</h2>'
+        '<p>These devices answered on the scan link from addresses outside the targets (factory '
+        "defaults, other subnets, 0.0.0.0). netfinger never sent them a packet of their own.</p>"
+        f'<table id="outside"><thead><tr>{heads}<th>Evidence</th></tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
 class HtmlRenderer(Renderer):
     name = "html"
 
     def render(self, report: Report, options: RenderOptions) -> str:
         style, script = _asset("report.css"), _asset("report.js")
-        hosts = ordered_hosts(report)
+        hosts = ordered_targets(report)
         data = {"hosts": [sort_keys(h) for h in hosts]}
         return (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -182,7 +196,7 @@ class HtmlRenderer(Renderer):
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>netfinger report {esc(report.scan.start)}</title><style>{style}</style></head><body>"
             f"<h1>netfinger report</h1>{_meta(report)}{_counts(report)}{_charts(report)}"
-            f"<h2>Hosts</h2>{_table(hosts, options.why)}"
+            f"<h2>Hosts</h2>{_table(hosts, options.why)}{_outside(ordered_outside(report), options.why)}"
             f'<script type="application/json" id="nf-data">{script_json(data)}</script>'
             f"<script>{script}</script></body></html>\n"
         )

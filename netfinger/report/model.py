@@ -76,6 +76,7 @@ class HostReport:
             "anomalies": ev["anomalies"],
             "observations": ev["observations"],
             "raw": ev["raw"],
+            **self.evidence.link_fields(),
         }
 
     @classmethod

@@ -29,3 +29,13 @@ def host_rank(host: HostReport) -> int:
 
 def ordered_hosts(report: Report) -> list[HostReport]:
     return sorted(report.hosts, key=lambda h: (host_rank(h), ip_sort_key(h.evidence.ip)))
+
+
+def ordered_targets(report: Report) -> list[HostReport]:
+    """The hosts at target addresses, in reading order."""
+    return [h for h in ordered_hosts(report) if not h.evidence.outside_targets]
+
+
+def ordered_outside(report: Report) -> list[HostReport]:
+    """The devices heard on the link from outside the targets (never contacted), in reading order."""
+    return [h for h in ordered_hosts(report) if h.evidence.outside_targets]

@@ -25,7 +25,7 @@ from netfinger.report.cells import (
 from netfinger.report.inert import visible
 from netfinger.report.interface import Renderer, RenderOptions
 from netfinger.report.model import HostReport, Report
-from netfinger.report.order import host_rank, ordered_hosts
+from netfinger.report.order import host_rank, ordered_hosts, ordered_outside, ordered_targets
 
 _ROW_STYLES = {0: "bold red", 1: "yellow", 2: ""}
 # (header, ratio): 0 means sized to content and never wrapped (addresses, verdict, confidence);
@@ -53,13 +53,18 @@ def inert_lines(values: list[str]) -> Text:
     return Text("\n").join(_t(v) for v in values) if values else _t("-")
 
 
-def hosts_table(report: Report) -> Table:
-    table = Table(title="Hosts", box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+OUTSIDE_TITLE = "Heard on the link from outside the targets (not contacted)"
+
+
+def hosts_table(report: Report, outside: bool = False) -> Table:
+    """The target hosts, or (``outside``) the devices heard on the link from outside the targets."""
+    table = Table(title=OUTSIDE_TITLE if outside else "Hosts", box=box.SIMPLE_HEAD, pad_edge=False,
+                  expand=True)
     for name, ratio in _COLUMNS:
         table.add_column(
             name, overflow="fold", no_wrap=not ratio, ratio=ratio or None, min_width=ratio * 3 or None
         )
-    for host in ordered_hosts(report):
+    for host in ordered_outside(report) if outside else ordered_targets(report):
         v = host.verdict
         table.add_row(
             _t(text_or_dash(host.evidence.ip)),
@@ -146,7 +151,10 @@ class TableRenderer(Renderer):
             file=io.StringIO(),
         )
         hosts: RenderableType = hosts_table(report) if report.hosts else Text("No hosts found.")
-        parts: list[RenderableType] = [hosts, summary_panel(report)]
+        parts: list[RenderableType] = [hosts]
+        if ordered_outside(report):
+            parts.append(hosts_table(report, outside=True))
+        parts.append(summary_panel(report))
         if options.why:
             parts.extend(evidence_table(h) for h in ordered_hosts(report))
         for part in parts:

@@ -28,4 +28,7 @@ class ScanConfig:
     http_ports: tuple[int, ...] = DEFAULT_HTTP_PORTS
     tcp_ports: tuple[int, ...] = DEFAULT_TCP_PORTS
     force: bool = False
+    only_targets: bool = False  # leave out the devices heard on the link from outside the targets
+    sample: bool = True  # off-link /24s: a few likely addresses first, full sweep only where they answer
+    ipv6: bool = False  # IPv6 link-local discovery and probes; without it no IPv6 packet is sent
     extra: dict[str, str] = field(default_factory=dict)

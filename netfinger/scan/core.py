@@ -17,7 +17,9 @@ from netfinger.evidence import Sighting
 from netfinger.match import oui
 from netfinger.match.interface import Matcher
 from netfinger.probes import PROBES
+from netfinger.probes.arp import PROC_ARP
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.protocols.arp import parse_proc_arp
 from netfinger.report.model import Report
 from netfinger.scan.config import ScanConfig
 from netfinger.scan.iface import Interface, choose_interface, list_interfaces
@@ -46,6 +48,30 @@ class ScanState:
             self.ctx.live_hosts.add(IPv4Address(sighting.ip))
             if len(self.ctx.live_hosts) != before:
                 self.progress.hosts(len(self.ctx.live_hosts))
+
+
+def neighbour_macs() -> dict[str, str]:
+    """IPv4 address -> MAC from the kernel's neighbour table (read, nothing sent)."""
+    try:
+        text = PROC_ARP.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return {}
+    return {entry.ip: entry.mac for entry in parse_proc_arp(text)}
+
+
+def note_outside(state: ScanState, only_targets: bool) -> None:
+    """Each probe's outcome says how many replies came from outside the targets, and what became of them."""
+    heard: dict[str, int] = {}
+    for host in state.store.outside_hosts():
+        for proto in host.protocols:
+            heard[proto] = heard.get(proto, 0) + 1
+    for proto, count in heard.items():
+        if proto in state.outcomes:
+            what = "left out (--only-targets)" if only_targets else "reported, not contacted"
+            state.outcomes[proto] += f"; {count} devices heard on the link from outside the targets, {what}"
+    for proto, count in state.store.outside_by_protocol.items():
+        if proto in state.outcomes:
+            state.outcomes[proto] += f"; {count} replies from outside the targets ignored"
 
 
 def describe_outcome(outcome: ProbeOutcome) -> str:
@@ -146,6 +172,7 @@ def _make_state(config: ScanConfig, networks: tuple[IPv4Network, ...], iface: In
         credentials=config.credentials, http_ports=config.http_ports, is_root=os.geteuid() == 0,
         io_timeout=config.io_timeout, pacer=bucket.take, onlink=iface.networks if iface else (),
         local_ips=local_ips, lookup=store.lookup, tcp_ports=config.tcp_ports,
+        sample=config.sample, ipv6=config.ipv6,
     )
     state = ScanState(ctx, store, {}, sink)
     ctx.emit = state.emit
@@ -193,9 +220,8 @@ async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
         finally:
             state.progress.close()
         matcher = await loads
+        state.store.link_macs(await asyncio.to_thread(neighbour_macs))
         state.store.enrich()
-    for proto, count in state.store.outside_by_protocol.items():
-        if proto in state.outcomes:
-            state.outcomes[proto] += f"; {count} replies from outside the targets ignored"
+    note_outside(state, config.only_targets)
     return build_report(config, state.store, state.outcomes, networks=networks, started=started,
                         interrupted=state.interrupted, matcher=matcher)

@@ -59,7 +59,7 @@ def build_report(config: ScanConfig, store: EvidenceStore, outcomes: dict[str, s
         scanner_host=socket.gethostname(),
         interrupted=interrupted,
     )
-    evidence = store.hosts()
+    evidence = store.hosts() + ([] if config.only_targets else store.outside_hosts())
     note_conflicts(evidence)
     hosts = [
         HostReport(evidence=h, verdict=classify(matcher_, h) if matcher_ else Verdict())

@@ -6,10 +6,20 @@ from collections.abc import Iterable
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Network
 
-from netfinger.evidence import HostEvidence, RawReply, Sighting, normalise_mac
+from netfinger.evidence import (
+    MAC_CLAIMED,
+    MAC_FROM_LINK,
+    OUTSIDE_NOTE,
+    STATED_MAC_FIELDS,
+    HostEvidence,
+    RawReply,
+    Sighting,
+    normalise_mac,
+)
 from netfinger.scan.macinfo import mac_observations
 
 MAX_OUTSIDE_NOTES = 50
+MAX_OUTSIDE_HOSTS = 1024  # devices heard on the link from outside the targets (a flood makes no more)
 # Raw replies are for replay; re-matching uses the observations. One raw reply per (protocol, source)
 # (the repeats of a multicast answer add nothing) and at most this many raw bytes per host, so a
 # 1,000-host report stays a few megabytes.
@@ -37,6 +47,15 @@ def _ip_key(host: HostEvidence) -> tuple[int, str]:
         return 1 << 33, host.mac or ""
 
 
+def stated_mac(sighting: Sighting | HostEvidence) -> str | None:
+    """The first MAC the device states for itself in a reply (SADP, DHIP, WSD scope, ISAPI, UPnP)."""
+    for name in STATED_MAC_FIELDS:
+        for obs in sighting.observations:
+            if obs.field == name and (mac := normalise_mac(obs.value)):
+                return mac
+    return None
+
+
 def _is_ipv4(text: str) -> bool:
     try:
         IPv4Address(text)
@@ -54,6 +73,8 @@ class EvidenceStore:
         self._by_ip: dict[str, list[HostEvidence]] = {}
         self.outside: list[str] = []  # replies from addresses outside the targets (recorded, not followed)
         self.outside_by_protocol: dict[str, int] = {}
+        # Devices heard on the scan link from outside the targets: reported, never contacted.
+        self._outside: dict[str, HostEvidence] = {}  # "mac:..." or "ip:..." -> host
 
     def in_targets(self, ip: str) -> bool:
         try:
@@ -98,15 +119,45 @@ class EvidenceStore:
                     other.anomalies.append(note)
         return host
 
+    def _add_outside(self, sighting: Sighting) -> None:
+        """A device heard on the link from outside the targets: a host of its own, keyed by its MAC."""
+        ip = sighting.ip or ""
+        link_mac = normalise_mac(sighting.mac) if sighting.mac else None
+        mac = link_mac or stated_mac(sighting)
+        host = self._outside.get(f"mac:{mac}") if mac else None
+        host = host or self._outside.get(f"ip:{ip}")
+        if host is None:
+            if len(self._outside) >= MAX_OUTSIDE_HOSTS:
+                self._note_outside(sighting)
+                return
+            host = HostEvidence(ip=ip, outside_targets=True, anomalies=[OUTSIDE_NOTE])
+        if mac and (host.mac is None or (link_mac and host.mac_source != MAC_FROM_LINK)):
+            host.mac, host.mac_source = mac, MAC_FROM_LINK if link_mac else MAC_CLAIMED
+        self._outside.setdefault(f"ip:{ip}", host)
+        if host.mac:
+            self._outside.setdefault(f"mac:{host.mac}", host)
+        if sighting.raw:
+            sighting = replace(sighting, raw=raw_to_keep(host, sighting.raw))
+        host.add(replace(sighting, mac=None))
+
     def add(self, sighting: Sighting) -> HostEvidence | None:
-        """Merge one sighting; returns its host, or None when it came from outside the targets."""
+        """Merge one sighting; returns its host, or None when it came from outside the targets.
+
+        From outside the targets, a sighting heard on the link (``sighting.link``) makes or extends a
+        host of its own (``outside_targets``), never returned, so never made live; any other is
+        counted and dropped."""
         if not sighting.ip or sighting.ip in self.local_ips or not _is_ipv4(sighting.ip):
             return None
         if not self.in_targets(sighting.ip):
-            self._note_outside(sighting)
+            if sighting.link and sighting.ip != "255.255.255.255":
+                self._add_outside(sighting)
+            else:
+                self._note_outside(sighting)
             return None
         mac = normalise_mac(sighting.mac) if sighting.mac else None
         host = self._host_for(sighting.ip, mac)
+        if mac and host.mac == mac and host.mac_source is None:
+            host.mac_source = MAC_FROM_LINK
         if mac and mac != host.mac:
             note = f"MAC {mac} seen for {sighting.ip}, host already known as {host.mac}"
             if note not in host.anomalies:
@@ -122,12 +173,28 @@ class EvidenceStore:
         Deferred so the OUI registry (slow to load) never stalls the event loop while replies arrive.
         """
         for host in self._hosts:
+            if not host.mac and (claimed := stated_mac(host)):  # off-link: no ARP, the device's word
+                host.mac, host.mac_source = claimed, MAC_CLAIMED
+        for host in [*self._hosts, *self.outside_hosts()]:
             if host.mac and not host.values("mac.address"):
                 source = host.protocols[0] if host.protocols else ""
                 host.add(Sighting(ip=None, observations=tuple(mac_observations(host.mac, source))))
 
+    def link_macs(self, neighbours: dict[str, str]) -> None:
+        """Outside-target hosts take their MAC from the neighbour table (``ip -> mac``) when it has one:
+        a device that answered us unicast first asked who we are, so the kernel knows its MAC."""
+        for host in self.outside_hosts():
+            mac = normalise_mac(neighbours.get(host.ip or "", ""))
+            if mac and host.mac_source != MAC_FROM_LINK:
+                host.mac, host.mac_source = mac, MAC_FROM_LINK
+
     def hosts(self) -> list[HostEvidence]:
         return sorted(self._hosts, key=_ip_key)
+
+    def outside_hosts(self) -> list[HostEvidence]:
+        """The devices heard on the link from outside the targets, one each, in address order."""
+        unique = {id(h): h for h in self._outside.values()}
+        return sorted(unique.values(), key=_ip_key)
 
     def lookup(self, ip: str, field: str) -> list[str]:
         values: list[str] = []
