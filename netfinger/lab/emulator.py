@@ -57,7 +57,8 @@ class Emulator:
     def device(self, dev: DeviceState) -> Device:
         prof = self._profile(dev.profile)
         sections = {p: prof.sections[p] for p in dev.protocols if p in prof.sections}
-        return Device(dev.name, dev.mac, dev.ip, self.state.prefixlen, sections, dict(dev.vars))
+        prefixlen = dev.prefixlen or self.state.prefixlen  # a factory-default or routed unit's own
+        return Device(dev.name, dev.mac, dev.ip, prefixlen, sections, dict(dev.vars))
 
     def open(self) -> None:
         for dev in self.state.devices:

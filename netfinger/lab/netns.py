@@ -17,14 +17,22 @@ from pathlib import Path
 from netfinger.errors import NeedsRootError, NetfingerError
 from netfinger.lab.gro import set_gro
 from netfinger.lab.nsenter import NETNS_DIR, in_netns
-from netfinger.lab.state import NS_PREFIX, LabState
+from netfinger.lab.router import (
+    enable_forwarding,
+    link_local,
+    routed_bridge,
+    router_batch,
+    router_links,
+    scanner_routes,
+)
+from netfinger.lab.state import NS_PREFIX, DeviceState, LabState
 
 BRIDGE = "br0"
 SCANNER_PORT = "vscan"
 DEVICE_IF = "eth0"
 MULTICAST_NET = "224.0.0.0/4"
 PARALLEL = 8
-LAB_NS_RE = re.compile(rf"^{NS_PREFIX}([a-z0-9]{{1,8}})-(br|scan|d\d{{4}})$")
+LAB_NS_RE = re.compile(rf"^{NS_PREFIX}([a-z0-9]{{1,8}})-(br|scan|rt|d\d{{4}})$")
 
 
 def require_root() -> None:
@@ -60,7 +68,7 @@ def host_batch(state: LabState) -> list[str]:
         f"peer name {DEVICE_IF} netns {d.ns} address {d.mac}"
         for d in state.devices
     ]
-    return lines
+    return lines + router_links(state)
 
 
 def bridge_batch(state: LabState) -> list[str]:
@@ -74,19 +82,28 @@ def bridge_batch(state: LabState) -> list[str]:
     ]
     for port in ports:
         lines += [f"link set {port} addrgenmode none", f"link set {port} master {BRIDGE} up"]
-    return lines
+    return lines + routed_bridge(state)
 
 
-def endpoint_batch(ip: str, prefixlen: int) -> list[str]:
-    """Inside a device or the scanner: loopback, the address, multicast and a default route on eth0."""
+def endpoint_batch(ip: str, prefixlen: int, gateway: str = "") -> list[str]:
+    """Inside a device or the scanner: loopback, the address, multicast and a default route on eth0
+    (on-link, or via ``gateway`` for a device behind the lab router)."""
+    via = f"via {gateway} " if gateway else ""
     return [
         "link set lo up",
         f"link set {DEVICE_IF} addrgenmode none",
         f"link set {DEVICE_IF} up",
         f"addr add {ip}/{prefixlen} brd + dev {DEVICE_IF}",
         f"route add {MULTICAST_NET} dev {DEVICE_IF}",
-        f"route add default dev {DEVICE_IF}",
+        f"route add default {via}dev {DEVICE_IF}",
     ]
+
+
+def device_batch(dev: DeviceState, lab_prefixlen: int) -> list[str]:
+    lines = endpoint_batch(dev.ip, dev.prefixlen or lab_prefixlen, dev.gateway)
+    if dev.ipv6:
+        lines.append(f"addr add {link_local(dev.mac)}/64 dev {DEVICE_IF} nodad")
+    return lines
 
 
 def _batch(lines: Iterable[str], ns: str | None = None) -> subprocess.Popen[str]:
@@ -123,14 +140,18 @@ def create(state: LabState) -> None:
         raise NetfingerError(f"lab {state.name} already exists: run netfinger lab down --name {state.name}")
     _wait(_batch(host_batch(state)), "namespaces and veths")
     _wait(_batch(bridge_batch(state), state.bridge_ns), "the bridge")
-    jobs = [(state.scanner_ns, state.scanner_ip), *((d.ns, d.ip) for d in state.devices)]
+    jobs = [(state.scanner_ns, endpoint_batch(state.scanner_ip, state.prefixlen) + scanner_routes(state))]
+    jobs += [(d.ns, device_batch(d, state.prefixlen)) for d in state.devices]
+    if state.router_ns:
+        jobs.append((state.router_ns, router_batch(state)))
     running: list[tuple[subprocess.Popen[str], str]] = []
-    for ns, ip in jobs:
-        running.append((_batch(endpoint_batch(ip, state.prefixlen), ns), ns))
+    for ns, lines in jobs:
+        running.append((_batch(lines, ns), ns))
         if len(running) >= PARALLEL:
             _wait(*running.pop(0))
     for proc, ns in running:
         _wait(proc, ns)
+    enable_forwarding(state)
     for dev in state.devices:
         with in_netns(dev.ns), contextlib.suppress(OSError):  # an old kernel: stay on the backlog
             set_gro(DEVICE_IF, True)

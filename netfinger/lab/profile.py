@@ -25,7 +25,7 @@ MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,}$")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-IDENTITY_KEYS = ("name", "mac", "ip", "description", "expect", "vars")
+IDENTITY_KEYS = ("name", "mac", "ip", "description", "expect", "vars", "ipv6")
 EXPECT_TEXT = ("manufacturer", "brand", "model", "firmware", "device_type")
 EXPECT_KEYS = (*EXPECT_TEXT, "banned", "cves")
 EXPECT_REQUIRED = ("manufacturer", "banned")
@@ -84,6 +84,7 @@ class Profile:
     description: str = ""
     vars: dict[str, str] = field(default_factory=dict)
     sections: dict[str, Any] = field(default_factory=dict)
+    ipv6: bool = False  # an IPv6 link-local address (EUI-64) besides its IPv4 address
 
     @property
     def protocols(self) -> list[str]:
@@ -194,7 +195,16 @@ def profile_from_mapping(data: Any, path: Path, registry: Registry) -> Profile:
         expect=parse_expect(data["expect"], f"{where}: expect"),
         vars=parse_vars(data.get("vars"), f"{where}: vars"),
         sections=sections,
+        ipv6=_optional_bool(data.get("ipv6"), f"{where}: ipv6"),
     )
+
+
+def _optional_bool(value: Any, where: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _fail(where, f"must be true or false, not {value!r}")
+    return value
 
 
 def load_profile(path: Path, registry: Registry | None = None) -> Profile:

@@ -20,7 +20,15 @@ from netfinger.errors import UsageError
 from netfinger.lab.fresh import fresh_mac, fresh_vars
 from netfinger.lab.profile import Profile
 from netfinger.lab.site import Site
-from netfinger.lab.state import MAX_DEVICES, DeviceState, LabState, bridge_ns, device_ns, scanner_ns
+from netfinger.lab.state import (
+    MAX_DEVICES,
+    DeviceState,
+    LabState,
+    bridge_ns,
+    device_ns,
+    router_ns,
+    scanner_ns,
+)
 
 SCANNER_MAC = "02:6e:66:00:00:01"  # locally administered, "nf"
 WIDEST_AUTO_PREFIX = 16
@@ -78,9 +86,23 @@ def _scattered(
 Identity = tuple[str, str, str, dict[str, str]]  # name, ip, mac, vars
 
 
-def _device(lab: str, index: int, prof: Profile, identity: Identity) -> DeviceState:
+def _placement(site: Site, ip: str) -> tuple[int, str]:
+    """(prefix, gateway): a routed device's (the router is .1), a segment device's own prefix and no
+    gateway, (0, "") for the lab network."""
+    placed = site.topology.network_of(ipaddress.IPv4Address(ip))
+    if placed is None:
+        return 0, ""
+    net, routed = placed
+    return net.prefixlen, str(net.network_address + 1) if routed else ""
+
+
+def _device(lab: str, index: int, prof: Profile, identity: Identity, site: Site) -> DeviceState:
     name, ip, mac, vars_ = identity
+    prefixlen, gateway = _placement(site, ip)
     return DeviceState(
+        prefixlen=prefixlen,
+        gateway=gateway,
+        ipv6=prof.ipv6,
         index=index,
         name=name,
         ns=device_ns(lab, index),
@@ -117,7 +139,8 @@ def plan_lab(
         ip = prof.ip if prof.ip is not None else next(site_ips, None)
         if ip is None:
             raise UsageError(f"the site subnet {site.subnet} has no free address for {prof.path.name}")
-        devices.append(_device(lab, len(devices) + 1, prof, (prof.name, str(ip), prof.mac, dict(prof.vars))))
+        identity = (prof.name, str(ip), prof.mac, dict(prof.vars))
+        devices.append(_device(lab, len(devices) + 1, prof, identity, site))
     clone_ips = _scattered(net, used_ips, rng) if spread else _sequential(net, used_ips)
     for k in range(total - own):
         prof = site.profiles[k % own]
@@ -125,7 +148,7 @@ def plan_lab(
         mac = fresh_mac(prof.mac, rng, used_macs)
         vars_ = fresh_vars(prof.vars, prof.mac, mac, rng, used_serials)
         name = f"{prof.name}-g{index:04d}"
-        devices.append(_device(lab, index, prof, (name, str(next(clone_ips)), mac, vars_)))
+        devices.append(_device(lab, index, prof, (name, str(next(clone_ips)), mac, vars_), site))
     return LabState(
         name=lab,
         site=str(site.path),
@@ -137,4 +160,8 @@ def plan_lab(
         devices=devices,
         seed=seed,
         created=time.time(),
+        router_ns=router_ns(lab) if site.topology.routed else "",
+        router_ip=str(site.topology.router_ip or ""),
+        routed_subnets=[str(n) for n in site.topology.routed],
+        scanner_ipv6=site.topology.ipv6,
     )

@@ -49,6 +49,10 @@ def scanner_ns(lab: str) -> str:
     return f"{NS_PREFIX}{lab}-scan"
 
 
+def router_ns(lab: str) -> str:
+    return f"{NS_PREFIX}{lab}-rt"
+
+
 def device_ns(lab: str, index: int) -> str:
     return f"{NS_PREFIX}{lab}-d{index:04d}"
 
@@ -69,6 +73,9 @@ class DeviceState:
     profile: str  # the profile file the emulator loads the protocol sections from
     vars: dict[str, str] = field(default_factory=dict)
     generated: bool = False  # made by --scale from the profile, not one of the site's own devices
+    prefixlen: int = 0  # its own network's prefix (0: the lab network's), e.g. a factory-default /24
+    gateway: str = ""  # routed side (behind the lab router): its default route; "" means on-link
+    ipv6: bool = False  # an IPv6 link-local address (EUI-64 from its MAC) on eth0
 
     @property
     def port(self) -> str:
@@ -90,6 +97,10 @@ class LabState:
     seed: int = 0
     created: float = 0.0
     responders: str | None = None  # extra responder file (tests), see profile.responder_registry
+    router_ns: str = ""  # a router between the scanner's segment and routed subnets ("": none)
+    router_ip: str = ""  # the router's address on the scanner's segment
+    routed_subnets: list[str] = field(default_factory=list)  # behind the router; it is .1 in each
+    scanner_ipv6: bool = False  # the scanner has an IPv6 link-local address
 
     @property
     def prefixlen(self) -> int:
@@ -97,7 +108,8 @@ class LabState:
 
     @property
     def namespaces(self) -> list[str]:
-        return [self.bridge_ns, self.scanner_ns, *(d.ns for d in self.devices)]
+        router = [self.router_ns] if self.router_ns else []
+        return [self.bridge_ns, self.scanner_ns, *router, *(d.ns for d in self.devices)]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -58,8 +58,8 @@ class ArpProbe(Probe):
 
     def _report(self, ctx: ScanContext, reply: arp.ArpReply, source: str, live: bool = True) -> None:
         if (reply.ip, reply.mac) in self._seen or not ctx.in_targets(reply.ip):
-            # A frame heard now, outside the targets and off the link's own networks (a factory-default or misnumbered
-            # unit; the gateway and the link's other hosts are ordinary): reported, never contacted.
+            # A frame heard now, outside the targets and off the link's own networks (a factory-default
+            # or misnumbered unit; the gateway and the link's other hosts are ordinary): reported only.
             if live and not ctx.in_targets(reply.ip) and not ctx.on_link(reply.ip) \
                     and (reply.ip, reply.mac) not in self._heard:
                 self._heard.add((reply.ip, reply.mac))

@@ -31,6 +31,8 @@ BATCH = 64  # datagrams read before the loop gets a turn (the sender and the oth
 # Unicast follow-ups, as fractions of the listen window: after the multicast answers (and any flood)
 # are in, and again for hosts found late or answers lost on the wire.
 FOLLOW_UPS = (0.45, 0.7, 0.9)
+MAX_ASKS = len(FOLLOW_UPS)  # unicast follow-ups per host, at most
+LATE_ROUND = 1.0  # seconds between follow-up rounds while the off-link sweep still finds hosts
 MULTICAST, FOLLOW_UP, GROUP = "multicast ask", "unicast follow-up", "group"
 # What arrives on these came from the scan link: answers to a TTL-1 multicast ask, messages sent to
 # a discovery group (multicast is not routed to us). Their sightings are marked ``link``, so a device
@@ -255,16 +257,37 @@ async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequenc
             follow = ex.add(FOLLOW_UP, stack.enter_context(open_socket(ctx)))
             add_group_channel(ex, stack, listen_group)
 
-            def follow_ups() -> Sequence[Send]:
-                return unicast(unanswered_live(ctx, answered, tuple(ex.guard.sources())))
+            asked: dict[str, int] = {}
+
+            def follow_ups(most: int = MAX_ASKS) -> Sequence[Send]:
+                hosts = [ip for ip in unanswered_live(ctx, answered, tuple(ex.guard.sources()))
+                         if asked.get(ip, 0) < most]
+                for ip in hosts:
+                    asked[ip] = asked.get(ip, 0) + 1
+                return unicast(hosts)
 
             window = ctx.timeout
             plan = [(0.0, asker, Step(0.0, ask)), (min(0.3, window / 4), asker, Step(0.0, ask_again or ask))]
             plan += [(window * f, follow, Step(0.0, follow_ups)) for f in FOLLOW_UPS]
             await run_window(ex, plan, window)
+            await late_follow_ups(ex, follow, follow_ups)
     except OSError as exc:
         return f"socket error: {exc}", ex.notes()
     return None, ex.notes()
+
+
+async def late_follow_ups(ex: Exchange, follow: Channel, follow_ups: Callable[[int], Sequence[Send]]) -> None:
+    """Off-link hosts turn up as the TCP sweep finds them, long after the multicast window: ask each
+    once (unicast, from the follow-up socket) as it turns up, every LATE_ROUND seconds, until the sweep
+    is done (its bursts may lose these); then up to MAX_ASKS times in one more window."""
+    done = ex.ctx.offlink_done
+    if done is None or done.is_set():
+        return
+    while not done.is_set():
+        await run_window(ex, [(0.0, follow, Step(0.0, lambda: follow_ups(1)))], LATE_ROUND)
+    window = ex.ctx.timeout
+    plan = [(window * f, follow, Step(0.0, lambda: follow_ups(MAX_ASKS))) for f in (0.0, *FOLLOW_UPS[1:])]
+    await run_window(ex, plan, window)
 
 
 async def listen(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step], *, window: float,

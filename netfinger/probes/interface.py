@@ -84,6 +84,9 @@ class ScanContext:
     # Set once the ARP sweep's first pass is out (at once when no sweep runs): unicast probes wait
     # for it so their connections do not eat the rate budget the sweep needs.
     sweep_done: asyncio.Event | None = None
+    # Set when the off-link TCP sweep has finished (None: no sweep runs). Discovery probes keep sending
+    # unicast follow-ups to the hosts it finds until then.
+    offlink_done: asyncio.Event | None = None
     # The exchange channel of the datagram being handled ("group", "multicast ask", ...; set by
     # netfinger.probes.exchange around each handler call, "" otherwise).
     heard_on: str = ""

@@ -7,10 +7,10 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import Observation, RawReply, Sighting, bounded
-from netfinger.probes.exchange import listen
+from netfinger.probes.exchange import discover
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext, Skipped
 from netfinger.probes.tcpio import request
-from netfinger.probes.udp import Send, Step, open_socket
+from netfinger.probes.udp import Send
 from netfinger.protocols import http, ssdp, xmlsafe
 
 MAX_FETCHES = 512
@@ -24,6 +24,7 @@ class SsdpProbe(Probe):
         self._fetched: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._count = 0
+        self._answered: set[str] = set()
 
     def _searches(self) -> list[Send]:
         return [(ssdp.build_msearch(st), (ssdp.SSDP_GROUP, ssdp.SSDP_PORT)) for st in ssdp.SEARCH_TARGETS]
@@ -72,32 +73,35 @@ class SsdpProbe(Probe):
             if note:
                 notes.append(note)
         obs: list[Observation] = ssdp.observations(msg, f"udp/{ssdp.SSDP_PORT}")
+        self._answered.add(addr[0])
         self._count += 1
         ctx.emit(Sighting(ip=addr[0], observations=tuple(obs),
                           raw=(RawReply.capture("ssdp", f"{addr[0]}:{addr[1]}", data),),
                           anomalies=tuple(notes), protocol="ssdp"))
 
+    def _unicast(self, ctx: ScanContext, dests: list[str]) -> list[Send]:
+        """M-SEARCH to off-link hosts the sweep found (the group does not reach them; on-link hosts
+        that stayed silent to the group are not asked again)."""
+        return [(ssdp.build_msearch(st), (ip, ssdp.SSDP_PORT))
+                for ip in dests if not ctx.on_link(ip) for st in ssdp.SEARCH_TARGETS[:1]]
+
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
-        if not ctx.targets_on_link():
-            return Skipped(self.name, "no target on the scan interface's networks")
+        if not ctx.targets_on_link() and ctx.offlink_done is None:
+            return Skipped(self.name, "no target on the scan interface's networks and no off-link sweep")
+        on_link = ctx.targets_on_link()
         try:
-            sock = open_socket(ctx)
-        except OSError as exc:
-            return Failed(self.name, f"cannot open a UDP socket: {exc}")
-        steps = [Step(0.0, self._searches), Step(min(0.3, ctx.timeout / 4), self._searches)]
-        try:
-            with sock:
-                notes = await listen(ctx, sock, steps, window=ctx.timeout,
-                                     handle=lambda d, a: self._handle(ctx, d, a),
-                                     groups=(ssdp.SSDP_GROUP,), protocol="ssdp")
+            failure, notes = await discover(
+                ctx, "ssdp", ask=lambda: self._searches() if on_link else [],
+                unicast=lambda dests: self._unicast(ctx, dests), answered=self._answered,
+                handle=lambda d, a: self._handle(ctx, d, a), groups=(ssdp.SSDP_GROUP,))
             if self._tasks:
                 await asyncio.wait(set(self._tasks), timeout=ctx.io_timeout * 2)
-        except OSError as exc:
-            return Failed(self.name, f"socket error: {exc}")
         finally:
             for task in self._tasks:
                 task.cancel()
+        if failure:
+            return Failed(self.name, failure)
         return Completed(self.name, self._count, time.monotonic() - started, tuple(notes))
 
 

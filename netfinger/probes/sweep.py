@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import resource
+import socket
 import time
 from collections.abc import Iterator
 from typing import ClassVar
@@ -46,16 +48,34 @@ def sample_of(block: list[str]) -> list[str]:
 
 
 async def knock(ip: str, port: int, seconds: float) -> str:
-    """'open', 'closed' (refused: the host is there) or '' (no answer)."""
-    try:
-        async with asyncio.timeout(seconds):
-            _, writer = await asyncio.open_connection(ip, port)
-    except ConnectionRefusedError:
-        return "closed"
-    except (TimeoutError, OSError):
-        return ""
-    writer.close()
-    return "open"
+    """'open', 'closed' (refused: the host is there) or '' (no answer).
+
+    A bare non-blocking connect, not ``asyncio.open_connection``: no streams or transports are built
+    for a socket that is closed at once, which makes a knock several times cheaper (a sampled /16 is
+    tens of thousands of them on one core)."""
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setblocking(False)
+        err = sock.connect_ex((ip, port))
+        if err == errno.EINPROGRESS:
+            ready: asyncio.Future[None] = loop.create_future()
+
+            def wake() -> None:
+                if not ready.done():
+                    ready.set_result(None)
+
+            loop.add_writer(sock.fileno(), wake)
+            try:
+                async with asyncio.timeout(seconds):
+                    await ready
+            except TimeoutError:
+                return ""
+            finally:
+                loop.remove_writer(sock.fileno())
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    if err == 0:
+        return "open"
+    return "closed" if err == errno.ECONNREFUSED else ""
 
 
 def sweep_width(ctx: ScanContext) -> int:
@@ -89,7 +109,11 @@ class SweepProbe(Probe):
         width = sweep_width(ctx)
         gate = asyncio.Semaphore(width)
         alive: set[str] = set()
-        for start in range(0, len(addresses), 4 * width):
+        if addresses and await self._host(ctx, addresses[0], gate):
+            alive.add(addresses[0])
+        # One knock first, alone: it makes the kernel resolve the gateway's MAC. A burst before that
+        # queues thousands of SYNs behind one unresolved neighbour, which drops all but the last few.
+        for start in range(1, len(addresses), 4 * width):
             chunk = addresses[start:start + 4 * width]
             results = await asyncio.gather(*(self._host(ctx, ip, gate) for ip in chunk))
             alive.update(ip for ip, hit in zip(chunk, results, strict=True) if hit)
@@ -106,13 +130,23 @@ class SweepProbe(Probe):
                 f"{len(live)} that answered; --no-sample sweeps every address")
         return alive, note
 
+    async def _again(self, ctx: ScanContext, blocks: dict[str, list[str]], alive: set[str]) -> set[str]:
+        """Knock once more on the silent addresses of the /24s that have a live host: a SYN lost in a
+        burst (the router resolving a whole /24 at once) must not lose a device. Dead /24s are not
+        asked again, so a sparse /16 costs little more."""
+        live = {ip.rsplit(".", 1)[0] for ip in alive}
+        return await self._sweep(ctx, [ip for key in live for ip in blocks[key] if ip not in alive])
+
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
         if all(any(net.subnet_of(link) for link in ctx.onlink) for net in ctx.networks):
             return Skipped(self.name, "every target is on the scan interface's networks (ARP covers them)")
         blocks = by_slash24(offlink_targets(ctx))
+        notes: tuple[str, ...] = ()
         if ctx.sample and len(blocks) > SAMPLE_FROM:
             alive, note = await self._sampled(ctx, blocks)
-            return Completed(self.name, len(alive), time.monotonic() - started, (note,))
-        alive = await self._sweep(ctx, [ip for block in blocks.values() for ip in block])
-        return Completed(self.name, len(alive), time.monotonic() - started)
+            notes = (note,)
+        else:
+            alive = await self._sweep(ctx, [ip for block in blocks.values() for ip in block])
+        alive |= await self._again(ctx, blocks, alive)
+        return Completed(self.name, len(alive), time.monotonic() - started, notes)

@@ -11,11 +11,12 @@ Profile section::
         IPv4Address: {IPAddress: "{ip}", SubnetMask: "{netmask}", DefaultGateway: "{gateway}"}
       discovery: true                  # answer DHIP on 37810 (false: an old unit that only has 5050)
       legacy_5050: false               # also answer the 0xa3 broadcast search on UDP 5050
+      reply_to: sender | group | both  # where the DHIP answer goes (default sender; some units use the group)
       legacy: {device_type: "IPC", model: "{model}", http_port: 80, tcp_port: 37777,
                text: [[Name, "{serial}"], [Device, "{model}"], [SerialNo, "{serial}"]]}
 
-Replies go unicast to the sender, as real devices do. A ``mac`` in the search that is not this device's
-gets no reply.
+Replies go unicast to the sender, as most real devices do (``reply_to`` changes that). A ``mac`` in the
+search that is not this device's gets no reply.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from netfinger.lab.wire import dhip
 GROUP = "239.255.255.251"
 PORT = 37810
 LEGACY_PORT = 5050
-KEYS = {"kit", "style", "device_info", "discovery", "legacy_5050", "legacy"}
+KEYS = {"kit", "style", "device_info", "discovery", "legacy_5050", "legacy", "reply_to"}
+REPLY_TO = ("sender", "group", "both")
 LEGACY_KEYS = {"device_type", "model", "http_port", "tcp_port", "text"}
 
 
@@ -73,6 +75,8 @@ class DhipResponder(Responder):
         _check_tree(info, f"{where}.device_info")
         schema.opt_bool(sec, "legacy_5050", where)
         schema.opt_bool(sec, "discovery", where)
+        if sec.get("reply_to", "sender") not in REPLY_TO:
+            raise ProfileError(f"{where}.reply_to: one of {', '.join(REPLY_TO)}")
         if sec.get("legacy_5050"):
             legacy = schema.mapping(sec.get("legacy"), f"{where}.legacy")
             schema.only_keys(legacy, LEGACY_KEYS, f"{where}.legacy")
@@ -98,7 +102,9 @@ class DhipResponder(Responder):
             return []
         info = render_tree(device, sec["device_info"])
         body = dhip.build_notify(device.mac.lower(), info, spaced=sec.get("style") == "spaced")
-        return [Datagram(body, peer)]
+        reply_to = sec.get("reply_to", "sender")
+        out = [Datagram(body, peer)] if reply_to != "group" else []
+        return out + ([Datagram(body, (GROUP, PORT))] if reply_to != "sender" else [])
 
     def legacy_reply(self, device: Device, sec: dict[str, Any]) -> bytes:
         legacy = sec.get("legacy") or {}

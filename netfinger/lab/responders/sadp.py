@@ -12,6 +12,7 @@ Profile section::
       crlf: true                       # CRLF between elements (LF when false)
       space_before_decl_end: false     # '<?xml ... ?>' with a space, as some copies show
       multicast_reply: false           # also send the reply to the group, as some devices do
+      group_only: false                # send the reply only to the group (passive.md §1.4)
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from netfinger.lab.wire import sadp
 
 GROUP = "239.255.255.250"
 PORT = 37020
-KEYS = {"kit", "fields", "override", "crlf", "space_before_decl_end", "multicast_reply"}
+KEYS = {"kit", "fields", "override", "crlf", "space_before_decl_end", "multicast_reply", "group_only"}
 XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
@@ -52,7 +53,7 @@ class SadpResponder(Responder):
             if name not in names:
                 raise ProfileError(f"{where}.override.{name}: not one of the fields")
             schema.scalar_text(value, f"{where}.override.{name}")
-        for key in ("crlf", "space_before_decl_end", "multicast_reply"):
+        for key in ("crlf", "space_before_decl_end", "multicast_reply", "group_only"):
             schema.opt_bool(sec, key, where)
 
     def udp_endpoints(self, device: Device) -> list[UdpEndpoint]:
@@ -73,7 +74,7 @@ class SadpResponder(Responder):
             crlf=sec.get("crlf", True),
             space_before_decl_end=sec.get("space_before_decl_end", False),
         )
-        out = [Datagram(reply, peer)]
-        if sec.get("multicast_reply", False):
+        out = [] if sec.get("group_only", False) else [Datagram(reply, peer)]
+        if sec.get("multicast_reply", False) or sec.get("group_only", False):
             out.append(Datagram(reply, (GROUP, PORT)))
         return out
