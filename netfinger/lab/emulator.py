@@ -64,7 +64,7 @@ class Emulator:
         for dev in self.state.devices:
             device = self.device(dev)
             responders = [self.registry[p] for p in device.sections]
-            runtime = DeviceRuntime(device, dev.ns)
+            runtime = DeviceRuntime(device, dev.ns, ipv6=dev.ipv6)
             runtime.open(responders, self.guard)
             self.runtimes.append((runtime, responders))
 

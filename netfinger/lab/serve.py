@@ -18,7 +18,7 @@ from typing import Any, TypeVar, cast
 
 from netfinger.lab.nsenter import in_netns
 from netfinger.lab.responders.base import Datagram, Device, Responder
-from netfinger.lab.sockets import tcp_socket, udp_socket
+from netfinger.lab.sockets import V6_UDP_PORTS, tcp6_socket, tcp_socket, udp6_socket, udp_socket
 
 log = logging.getLogger("netfinger.lab.emulator")
 SEND_SLICE = 256  # datagrams sent per loop turn; the rest of a burst waits for the next turn
@@ -95,6 +95,8 @@ class DeviceRuntime:
     tcp: dict[int, tuple[socket.socket, Responder, ssl.SSLContext | None]] = field(default_factory=dict)
     handlers: dict[int, UdpHandler] = field(default_factory=dict)
     servers: list[asyncio.Server] = field(default_factory=list)
+    ipv6: bool = False  # also serve TCP, WS-Discovery and SSDP on the IPv6 link-local address
+    extra: list[tuple[socket.socket, int, object]] = field(default_factory=list)  # IPv6: (sock, port, user)
 
     def open(self, responders: list[Responder], guard: Guard) -> None:
         """Create every socket inside the device's namespace (synchronously: setns is per thread)."""
@@ -102,6 +104,21 @@ class DeviceRuntime:
             for responder in responders:
                 self._open_udp(responder, guard)
                 self._open_tcp(responder, guard)
+            if self.ipv6:
+                self._open_v6(guard)
+
+    def _open_v6(self, guard: Guard) -> None:
+        for port, (_sock, users) in self.udp.items():
+            if port in V6_UDP_PORTS:
+                try:
+                    self.extra.append((udp6_socket(port, "eth0"), port, users))
+                except OSError as exc:
+                    guard.note(self.device, users[0].name, exc)
+        for port, (_sock, responder, tls) in self.tcp.items():
+            try:
+                self.extra.append((tcp6_socket(port), port, (responder, tls)))
+            except OSError as exc:
+                guard.note(self.device, responder.name, exc)
 
     def _open_udp(self, responder: Responder, guard: Guard) -> None:
         dev = self.device
@@ -138,6 +155,13 @@ class DeviceRuntime:
         for port, (sock, responder, tls) in self.tcp.items():
             serve = _connection_handler(self.device, port, responder, guard)
             self.servers.append(await asyncio.start_server(serve, sock=sock, ssl=tls))
+        for sock, port, user in self.extra:
+            if isinstance(user, list):
+                handler = UdpHandler(self.device, port, user, guard)
+                await loop.create_datagram_endpoint(lambda h=handler: h, sock=sock)  # type: ignore[misc]
+            elif isinstance(user, tuple):
+                serve = _connection_handler(self.device, port, user[0], guard)
+                self.servers.append(await asyncio.start_server(serve, sock=sock, ssl=user[1]))
 
     def announce(self, responders: list[Responder], guard: Guard) -> None:
         """Send each responder's announcements from its first UDP port (or any port the device has)."""
@@ -166,6 +190,8 @@ class DeviceRuntime:
         for sock, _users in self.udp.values():
             sock.close()
         for sock, _responder, _tls in self.tcp.values():
+            sock.close()
+        for sock, _port, _user in self.extra:
             sock.close()
 
     @property

@@ -46,3 +46,43 @@ def tcp_socket(port: int) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+V6_UDP_PORTS = (3702, 1900)  # WS-Discovery and SSDP also listen on ff02::c on an IPv6 device
+V6_GROUP = "ff02::c"
+
+
+def udp6_socket(port: int, device_if: str) -> socket.socket:
+    """IPv6 only, bound to [::]:port on ``device_if`` (replies to link-local peers need the device),
+    joined to ff02::c there."""
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, device_if.encode())
+        sock.bind(("::", port))
+        index = socket.if_nametoindex(device_if)
+        mreq = socket.inet_pton(socket.AF_INET6, V6_GROUP) + index.to_bytes(4, "little")
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, mreq)
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, index)
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def tcp6_socket(port: int) -> socket.socket:
+    """IPv6 only, [::]:port: the same service on the device's link-local address."""
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("::", port))
+        sock.listen(LISTEN_BACKLOG)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock

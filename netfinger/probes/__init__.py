@@ -6,6 +6,7 @@ from netfinger.probes.arp import ArpProbe
 from netfinger.probes.dhip import DhipProbe
 from netfinger.probes.http import HttpProbe
 from netfinger.probes.interface import Probe
+from netfinger.probes.ipv6 import Ipv6Probe
 from netfinger.probes.mdns import MdnsProbe
 from netfinger.probes.onvif import OnvifProbe
 from netfinger.probes.rtsp import RtspProbe
@@ -18,7 +19,7 @@ from netfinger.probes.wsd import WsdProbe
 PROBES: dict[str, type[Probe]] = {
     cls.name: cls
     for cls in (
-        ArpProbe, WsdProbe, SsdpProbe, MdnsProbe, SadpProbe, DhipProbe, SweepProbe,
+        ArpProbe, WsdProbe, SsdpProbe, MdnsProbe, SadpProbe, DhipProbe, SweepProbe, Ipv6Probe,
         HttpProbe, RtspProbe, TcpProbe, OnvifProbe,
     )
 }

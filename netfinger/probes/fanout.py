@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from ipaddress import IPv4Address
 
 from netfinger.probes.interface import ScanContext
 
@@ -13,16 +12,17 @@ POLL = 0.05  # seconds between looks at the live-host set while discovery runs
 SWEEP_WAIT = 1.0  # seconds unicast work waits for the ARP sweep to be out (a /24's takes ~0.3 s)
 
 
-def live_targets(ctx: ScanContext, skip: set[IPv4Address] | None = None) -> list[str]:
-    """Live target hosts in address order (leaving out ``skip``), as strings."""
-    fresh = ctx.live_hosts - skip if skip else set(ctx.live_hosts)
-    hosts = [ip for ip in fresh if ctx.in_targets(ip) and str(ip) not in ctx.local_ips]
-    return [str(ip) for ip in sorted(hosts)]
+def live_targets(ctx: ScanContext, skip: set[str] | None = None) -> list[str]:
+    """Live target hosts in address order (leaving out ``skip``), as strings: IPv4 first, then the
+    IPv6 link-local ones (``fe80::…%iface``, only with --ipv6)."""
+    hosts = [ip for ip in ctx.live_hosts if ctx.in_targets(ip) and str(ip) not in ctx.local_ips]
+    out = [str(ip) for ip in sorted(hosts)] + sorted(ctx.live_v6)
+    return [ip for ip in out if ip not in skip] if skip else out
 
 
 async def live_stream(ctx: ScanContext) -> AsyncIterator[str]:
     """Each live target once, as soon as it is known, until discovery has finished."""
-    seen: set[IPv4Address] = set()
+    seen: set[str] = set()
     if ctx.sweep_done is not None:  # a long sweep (a /16) does not hold back the hosts already known
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(SWEEP_WAIT):
@@ -30,7 +30,7 @@ async def live_stream(ctx: ScanContext) -> AsyncIterator[str]:
     while True:
         finished = ctx.discovery_done is None or ctx.discovery_done.is_set()
         for ip in live_targets(ctx, seen):
-            seen.add(IPv4Address(ip))
+            seen.add(ip)
             yield ip
         if finished:
             return

@@ -24,7 +24,7 @@ class HttpProbe(Probe):
     async def _get(self, ctx: ScanContext, ip: str, port: int,
                    req: tuple[str, str, bytes, str], tls: bool) -> TcpResult:
         method, path, body, content_type = req
-        host = ip if port in (80, 443) else f"{ip}:{port}"
+        host = http.host_header(ip, port)
         await ctx.pace()
         return await request(ip, port, http.build_request(method, host, path, body, content_type),
                              ctx.io_timeout, tls=tls, done=http_done)
@@ -45,7 +45,7 @@ class HttpProbe(Probe):
         root, tls = await self._root(ctx, ip, port)
         if not root.connected:
             return 0
-        base = f"{'https' if tls else 'http'}://{ip}:{port}"
+        base = f"{'https' if tls else 'http'}://{http.url_host(ip)}:{port}"
         resp = http.parse_response(root.data)
         obs: list[Observation] = []
         raws = [RawReply.capture("http", f"{base}/", root.data)]

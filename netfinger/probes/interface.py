@@ -66,6 +66,8 @@ class ScanContext:
     is_root: bool = False
     # Hosts known to be alive (filled by discovery probes before unicast probes run).
     live_hosts: set[IPv4Address] = field(default_factory=set)
+    # IPv6 link-local hosts on the scan link (``fe80::…%iface``), found by the ipv6 probe (--ipv6).
+    live_v6: set[str] = field(default_factory=set)
     # Per-connection connect/read timeout of unicast probes (``timeout`` is the multicast listen window).
     io_timeout: float = 1.5
     # Awaited once per packet sent; the scan core plugs in the shared token bucket (``--rate``).

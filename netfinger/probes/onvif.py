@@ -22,6 +22,8 @@ XADDR_POLL = 0.1
 
 def xaddr_targets(ctx: ScanContext, ip: str) -> list[tuple[str, int, str]]:
     """(host, port, path) of the host's own http XAddrs; XAddrs naming any other address are ignored."""
+    if ip in ctx.live_v6:  # IPv6 link-local: its XAddrs name its IPv4 address; the usual path
+        return [(ip, 80, "/onvif/device_service")]
     out = []
     for url in ctx.lookup(ip, "wsd.xaddrs"):
         try:
@@ -40,14 +42,14 @@ class OnvifProbe(Probe):
 
     async def _post(self, ctx: ScanContext, host: str, port: int, path: str, body: bytes) -> bytes:
         await ctx.pace()
-        req = http.build_request("POST", host if port == 80 else f"{host}:{port}", path, body,
+        req = http.build_request("POST", http.host_header(host, port), path, body,
                                  onvif.CONTENT_TYPE)
         result = await request(host, port, req, ctx.io_timeout, limit=MAX_ONVIF_BYTES, done=http.is_complete)
         return result.data
 
     async def _endpoint(self, ctx: ScanContext, host: str, port: int, path: str,
                         raws: list[RawReply]) -> list[Observation]:
-        source = f"http://{host}:{port}{path}"
+        source = f"http://{http.url_host(host)}:{port}{path}"
         out: list[Observation] = []
         raw = await self._post(ctx, host, port, path, onvif.build_get_system_date_and_time())
         if raw:

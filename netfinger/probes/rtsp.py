@@ -19,7 +19,7 @@ class RtspProbe(Probe):
     phase: ClassVar[str] = "unicast"
 
     async def _host(self, ctx: ScanContext, ip: str) -> int:
-        url = f"rtsp://{ip}:{rtsp.RTSP_PORT}/"
+        url = f"rtsp://{http.url_host(ip)}:{rtsp.RTSP_PORT}/"
         obs = []
         raws = []
         notes: list[str] = []

@@ -32,6 +32,17 @@ def _is_decimal(text: str) -> bool:
     return 0 < len(text) <= 12 and text.isascii() and text.isdigit()
 
 
+def url_host(ip: str) -> str:
+    """An address as a URL's host: IPv6 in brackets, without its zone (``fe80::1%eth0``)."""
+    return f"[{ip.split('%', 1)[0]}]" if ":" in ip else ip
+
+
+def host_header(ip: str, port: int) -> str:
+    """The Host header for an address and port (the port left out when it is 80 or 443)."""
+    name = url_host(ip)
+    return name if port in (80, 443) else f"{name}:{port}"
+
+
 def build_request(method: str, host: str, path: str, body: bytes = b"", content_type: str = "") -> bytes:
     lines = [
         f"{method} {path} HTTP/1.1",

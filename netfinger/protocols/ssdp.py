@@ -20,10 +20,11 @@ DESCRIPTION_FIELDS = (
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
-def build_msearch(search_target: str, mx: int = 1) -> bytes:
+def build_msearch(search_target: str, mx: int = 1, host: str = SSDP_GROUP) -> bytes:
+    """An M-SEARCH; ``host`` is the group it goes to (``[FF02::C]`` over IPv6)."""
     return (
         "M-SEARCH * HTTP/1.1\r\n"
-        f"HOST: {SSDP_GROUP}:{SSDP_PORT}\r\n"
+        f"HOST: {host}:{SSDP_PORT}\r\n"
         'MAN: "ssdp:discover"\r\n'
         f"MX: {mx}\r\n"
         f"ST: {search_target}\r\n"

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from netfinger.probes.interface import Credentials
 
-DEFAULT_PROBES = ("arp", "wsd", "ssdp", "mdns", "sadp", "dhip", "sweep", "http", "rtsp", "tcp", "onvif")
+DEFAULT_PROBES = (
+    "arp", "wsd", "ssdp", "mdns", "sadp", "dhip", "sweep", "ipv6", "http", "rtsp", "tcp", "onvif",
+)  # ipv6 sends nothing without --ipv6
 DEFAULT_TIMEOUT = 2.0  # multicast listen window, seconds
 DEFAULT_IO_TIMEOUT = 1.5  # per connection / read, seconds
 DEFAULT_RATE = 5000.0  # packets (datagrams, frames, TCP connections) per second, all probes together

@@ -224,6 +224,7 @@ async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
             state.progress.close()
         matcher = await loads
         state.store.link_macs(await asyncio.to_thread(neighbour_macs))
+        state.store.merge_ipv6()
         state.store.enrich()
     note_outside(state, config.only_targets)
     return build_report(config, state.store, state.outcomes, networks=networks, started=started,

@@ -8,6 +8,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from netfinger.evidence import (
     MAC_CLAIMED,
+    MAC_FROM_EUI64,
     MAC_FROM_LINK,
     OUTSIDE_NOTE,
     STATED_MAC_FIELDS,
@@ -16,10 +17,15 @@ from netfinger.evidence import (
     Sighting,
     normalise_mac,
 )
+from netfinger.protocols.ipv6 import is_link_local, mac_from_eui64
 from netfinger.scan.macinfo import mac_observations
 
 MAX_OUTSIDE_NOTES = 50
 MAX_OUTSIDE_HOSTS = 1024  # devices heard on the link from outside the targets (a flood makes no more)
+MAX_V6_SIGHTINGS = 256  # per IPv6 link-local address
+UNICAST_PROTOCOLS = frozenset({"http", "rtsp", "tcp", "onvif"})
+OUTSIDE_V6_NOTE = ("heard on the link; not contacted over IPv4 (its IPv6 link-local address was probed, "
+                   "--ipv6)")
 # Raw replies are for replay; re-matching uses the observations. One raw reply per (protocol, source)
 # (the repeats of a multicast answer add nothing) and at most this many raw bytes per host, so a
 # 1,000-host report stays a few megabytes.
@@ -75,6 +81,7 @@ class EvidenceStore:
         self.outside_by_protocol: dict[str, int] = {}
         # Devices heard on the scan link from outside the targets: reported, never contacted.
         self._outside: dict[str, HostEvidence] = {}  # "mac:..." or "ip:..." -> host
+        self._v6: dict[str, list[Sighting]] = {}  # fe80::…%iface -> its sightings (--ipv6)
 
     def in_targets(self, ip: str) -> bool:
         try:
@@ -140,12 +147,50 @@ class EvidenceStore:
             sighting = replace(sighting, raw=raw_to_keep(host, sighting.raw))
         host.add(replace(sighting, mac=None))
 
+    def _add_v6(self, zone: str, sighting: Sighting) -> None:
+        """An IPv6 link-local sighting: held until the end, then merged by MAC (``merge_ipv6``)."""
+        held = self._v6.get(zone)
+        if held is None:
+            if len(self._v6) >= MAX_OUTSIDE_HOSTS:
+                return
+            held = self._v6[zone] = []
+        if len(held) < MAX_V6_SIGHTINGS:
+            held.append(replace(sighting, ip=None, ipv6=(zone,)))
+
+    def merge_ipv6(self) -> None:
+        """Each IPv6 link-local host joins the IPv4 host (target or heard outside) with its MAC; one
+        with no IPv4 host becomes a host of its own (reached over IPv6 only)."""
+        for zone, sightings in self._v6.items():
+            mac, source = mac_from_eui64(zone), MAC_FROM_EUI64
+            for s in sightings:
+                if s.mac:
+                    mac = normalise_mac(s.mac)
+                    source = MAC_FROM_LINK if any(o.value == "neighbour" for o in s.observations
+                                                  if o.field == "ipv6.mac_from") else MAC_FROM_EUI64
+            host = (self._by_mac.get(mac) or self._outside.get(f"mac:{mac}")) if mac else None
+            if host is None:
+                host = HostEvidence(ip=None, mac=mac, mac_source=source if mac else None)
+                self._hosts.append(host)
+                if mac:
+                    self._by_mac[mac] = host
+            contacted = any(s.protocol in UNICAST_PROTOCOLS for s in sightings)
+            if host.outside_targets and contacted and OUTSIDE_NOTE in host.anomalies:
+                host.anomalies[host.anomalies.index(OUTSIDE_NOTE)] = OUTSIDE_V6_NOTE
+            for s in sightings:
+                host.add(replace(s, mac=None))
+
     def add(self, sighting: Sighting) -> HostEvidence | None:
         """Merge one sighting; returns its host, or None when it came from outside the targets.
 
         From outside the targets, a sighting heard on the link (``sighting.link``) makes or extends a
         host of its own (``outside_targets``), never returned, so never made live; any other is
         counted and dropped."""
+        if sighting.ip is None and sighting.ipv6:
+            self._add_v6(sighting.ipv6[0], sighting)
+            return None
+        if sighting.ip and "%" in sighting.ip and is_link_local(sighting.ip):  # a unicast probe over IPv6
+            self._add_v6(sighting.ip, sighting)
+            return None
         if not sighting.ip or sighting.ip in self.local_ips or not _is_ipv4(sighting.ip):
             return None
         if not self.in_targets(sighting.ip):
