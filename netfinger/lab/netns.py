@@ -20,6 +20,7 @@ from netfinger.lab.nsenter import NETNS_DIR, in_netns
 from netfinger.lab.router import (
     enable_forwarding,
     link_local,
+    quiet_ipv6,
     routed_bridge,
     router_batch,
     router_links,
@@ -140,6 +141,7 @@ def create(state: LabState) -> None:
         raise NetfingerError(f"lab {state.name} already exists: run netfinger lab down --name {state.name}")
     _wait(_batch(host_batch(state)), "namespaces and veths")
     _wait(_batch(bridge_batch(state), state.bridge_ns), "the bridge")
+    quiet_ipv6(state)
     jobs = [(state.scanner_ns, endpoint_batch(state.scanner_ip, state.prefixlen) + scanner_routes(state))]
     jobs += [(d.ns, device_batch(d, state.prefixlen)) for d in state.devices]
     if state.router_ns:

@@ -77,3 +77,14 @@ def scanner_routes(state: LabState) -> list[str]:
     if state.scanner_ipv6:
         lines.append(f"addr add {link_local(state.scanner_mac)}/64 dev eth0 nodad")
     return lines
+
+
+def quiet_ipv6(state: LabState) -> None:
+    """No router solicitations from the lab's IPv6 hosts: the kernel would send them on its own for
+    seconds after the link-local address appears, and a capture of the scan would show them."""
+    namespaces = [state.scanner_ns] if state.scanner_ipv6 else []
+    namespaces += [d.ns for d in state.devices if d.ipv6]
+    for ns in namespaces:
+        with in_netns(ns), open("/proc/sys/net/ipv6/conf/eth0/router_solicitations", "w",
+                                encoding="ascii") as f:
+            f.write("0\n")

@@ -1,0 +1,156 @@
+"""End to end on the field site: routed camera subnets, factory-default units, IPv6 link-local.
+
+Two scans from the scanner namespace, each under a tcpdump capture on its interface: the routed /24s
+and the scanner's own /24 without --ipv6, then the scanner's /24 with --ipv6. The captures show what
+netfinger sent: no unicast IPv4 packet to an address outside the targets, no IPv6 without --ipv6,
+and only link-local IPv6 with it (root only; skipped otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netfinger.lab import api
+from netfinger.lab.router import link_local
+from netfinger.lab.state import LabState, unique_lab_name
+
+pytestmark = pytest.mark.lab
+
+NETFINGER = Path(sys.executable).parent / "netfinger"
+MAKERS = ("Hikvision", "Dahua")
+
+
+@pytest.fixture(scope="module")
+def field_lab() -> Iterator[LabState]:
+    name = unique_lab_name("tf")
+    api.down(name)
+    with api.running_lab("field", name=name) as state:
+        yield state
+
+
+def captured_scan(lab: LabState, tmp: Path, args: list[str]) -> tuple[dict[str, Any], Path]:
+    """Run ``netfinger scan ARGS`` in the scanner namespace under tcpdump; (report, pcap)."""
+    pcap, out = tmp / "scan.pcap", tmp / "report.json"
+    dump = subprocess.Popen(
+        ["ip", "netns", "exec", lab.scanner_ns, "tcpdump", "-i", "eth0", "-n", "-U", "--immediate-mode",
+         "-w", str(pcap)], stderr=subprocess.PIPE, text=True)
+    try:
+        assert dump.stderr is not None
+        line = dump.stderr.readline()  # "listening on eth0 ...": the capture is on
+        assert "listening on" in line, line
+        cmd = ["ip", "netns", "exec", lab.scanner_ns, str(NETFINGER), "scan", "--quiet", "--timeout", "3",
+               "--json", str(out), *args]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+    finally:
+        dump.send_signal(signal.SIGINT)
+        dump.wait(timeout=30)
+    return json.loads(out.read_text(encoding="utf-8")), pcap
+
+
+def packets(pcap: Path, bpf: str) -> list[str]:
+    done = subprocess.run(["tcpdump", "-n", "-r", str(pcap), bpf], capture_output=True, text=True,
+                          timeout=60, check=True)
+    return [line for line in done.stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def routed_scan(field_lab: LabState, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
+    targets = [field_lab.subnet, *field_lab.routed_subnets]
+    return captured_scan(field_lab, tmp_path_factory.mktemp("routed"), targets)
+
+
+@pytest.fixture(scope="module")
+def ipv6_scan(field_lab: LabState, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
+    return captured_scan(field_lab, tmp_path_factory.mktemp("ipv6"), ["--ipv6", field_lab.subnet])
+
+
+def _by_ip(report: dict[str, Any]) -> dict[str | None, dict[str, Any]]:
+    return {h["ip"]: h for h in report["hosts"]}
+
+
+def test_routed_units_identified_with_their_claimed_mac(
+    field_lab: LabState, routed_scan: tuple[dict[str, Any], Path]
+) -> None:
+    by_ip = _by_ip(routed_scan[0])
+    routed = [d for d in field_lab.devices if d.gateway]
+    assert len(routed) >= 8
+    wrong = {d.name: by_ip.get(d.ip, {}).get("brand") for d in routed
+             if d.expect["manufacturer"] in MAKERS
+             and (by_ip.get(d.ip, {}).get("manufacturer"), by_ip.get(d.ip, {}).get("brand"))
+             != (d.expect["manufacturer"], d.expect["brand"])}
+    assert wrong == {}, routed_scan[0]["scan"]["probes"]
+    macs = {d.name: (by_ip[d.ip]["mac"], by_ip[d.ip].get("mac_source")) for d in routed
+            if d.expect["manufacturer"] in MAKERS}
+    assert macs == {d.name: (d.mac, "claimed") for d in routed if d.expect["manufacturer"] in MAKERS}
+
+
+def test_no_false_positive_on_either_side(
+    field_lab: LabState, routed_scan: tuple[dict[str, Any], Path]
+) -> None:
+    truth = {d.ip: d.expect["manufacturer"] for d in field_lab.devices}
+    false = [(h["ip"], h["manufacturer"]) for h in routed_scan[0]["hosts"]
+             if h["manufacturer"] in MAKERS and truth.get(h["ip"]) != h["manufacturer"]]
+    assert false == []
+
+
+def test_factory_default_units_heard_and_never_contacted(
+    field_lab: LabState, routed_scan: tuple[dict[str, Any], Path]
+) -> None:
+    report, pcap = routed_scan
+    by_ip = _by_ip(report)
+    factory = [d for d in field_lab.devices if d.name.startswith("x-")]
+    assert len(factory) == 2
+    for dev in factory:
+        host = by_ip.get(dev.ip)
+        assert host is not None, f"{dev.name} not reported"
+        assert host.get("outside_targets") is True
+        assert (host["mac"], host["manufacturer"]) == (dev.mac, dev.expect["manufacturer"])
+        assert "heard on the link; not contacted" in host["anomalies"]
+    inside = " and ".join(f"not dst net {net}" for net in [field_lab.subnet, *field_lab.routed_subnets])
+    sent = packets(pcap, f"ip and src host {field_lab.scanner_ip} and not ip multicast and {inside}")
+    assert sent == []
+    heard = packets(pcap, f"ip and src host {factory[0].ip}")
+    assert heard, "the capture saw nothing from the factory-default unit, so it proves nothing"
+
+
+def test_no_ipv6_packet_without_the_flag(field_lab: LabState, routed_scan: tuple[dict[str, Any], Path]) -> None:
+    _, pcap = routed_scan
+    assert packets(pcap, f"ip6 and ether src {field_lab.scanner_mac}") == []
+    assert packets(pcap, f"ip and ether src {field_lab.scanner_mac}")  # the capture did see the scan
+
+
+def test_ipv6_host_merges_with_its_ipv4_host(
+    field_lab: LabState, ipv6_scan: tuple[dict[str, Any], Path]
+) -> None:
+    by_ip = _by_ip(ipv6_scan[0])
+    dual = next(d for d in field_lab.devices if d.ipv6 and d.ip.startswith("10."))
+    assert by_ip[dual.ip]["ipv6"] == [f"{link_local(dual.mac)}%eth0"]
+    assert by_ip[dual.ip]["mac"] == dual.mac
+    assert sum(1 for h in ipv6_scan[0]["hosts"] if h["mac"] == dual.mac) == 1
+
+
+def test_ipv6_only_unit_identified(field_lab: LabState, ipv6_scan: tuple[dict[str, Any], Path]) -> None:
+    only = next(d for d in field_lab.devices if d.name.startswith("y-"))
+    hosts = [h for h in ipv6_scan[0]["hosts"] if h["mac"] == only.mac]
+    assert len(hosts) == 1
+    host = hosts[0]
+    assert host["ip"] is None and host["ipv6"] == [f"{link_local(only.mac)}%eth0"]
+    assert host["manufacturer"] == only.expect["manufacturer"]
+    assert "http" in host["protocols"]
+
+
+def test_ipv6_traffic_is_link_local_only(field_lab: LabState, ipv6_scan: tuple[dict[str, Any], Path]) -> None:
+    _, pcap = ipv6_scan
+    mine = f"ip6 and ether src {field_lab.scanner_mac}"
+    assert packets(pcap, mine), "no IPv6 sent with --ipv6: the check below would prove nothing"
+    scoped = "src net fe80::/10 and (dst net fe80::/10 or dst net ff02::/16)"
+    assert packets(pcap, f"{mine} and not ({scoped})") == []
