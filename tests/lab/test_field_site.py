@@ -115,6 +115,8 @@ def test_factory_default_units_heard_and_never_contacted(
         assert host.get("outside_targets") is True
         assert (host["mac"], host["manufacturer"]) == (dev.mac, dev.expect["manufacturer"])
         assert "heard on the link; not contacted" in host["anomalies"]
+    hik = by_ip["192.0.0.64"]
+    assert "sadp" in hik["protocols"]  # its SADP answer went only to the group: heard on the group socket
     inside = " and ".join(f"not dst net {net}" for net in [field_lab.subnet, *field_lab.routed_subnets])
     sent = packets(pcap, f"ip and src host {field_lab.scanner_ip} and not ip multicast and {inside}")
     assert sent == []
