@@ -124,7 +124,9 @@ def test_factory_default_units_heard_and_never_contacted(
     assert heard, "the capture saw nothing from the factory-default unit, so it proves nothing"
 
 
-def test_no_ipv6_packet_without_the_flag(field_lab: LabState, routed_scan: tuple[dict[str, Any], Path]) -> None:
+def test_no_ipv6_packet_without_the_flag(
+    field_lab: LabState, routed_scan: tuple[dict[str, Any], Path]
+) -> None:
     _, pcap = routed_scan
     assert packets(pcap, f"ip6 and ether src {field_lab.scanner_mac}") == []
     assert packets(pcap, f"ip and ether src {field_lab.scanner_mac}")  # the capture did see the scan

@@ -13,7 +13,7 @@ from responder_fixtures import PEER, make_device
 from netfinger.lab.netns import device_batch, host_batch
 from netfinger.lab.responders import RESPONDERS
 from netfinger.lab.responders.base import ProfileError
-from netfinger.lab.router import link_local, router_batch, routed_bridge, scanner_routes
+from netfinger.lab.router import link_local, routed_bridge, router_batch, scanner_routes
 from netfinger.lab.scale import plan_lab
 from netfinger.lab.site import load_site
 from netfinger.protocols import ipv6
@@ -62,7 +62,7 @@ def test_profile_outside_every_site_network_is_refused(tmp_path: Path) -> None:
     (tmp_path / "site.yaml").write_text("subnet: 10.79.0.0/24\nsegment: [192.0.0.0/24]\n", encoding="utf-8")
     (tmp_path / "a.yaml").write_text('name: a\nmac: "24:48:45:0a:11:22"\nip: 192.168.1.108\n'
                                      "expect: {manufacturer: null, banned: false}\n", encoding="utf-8")
-    with pytest.raises(ProfileError, match="nor in its router.subnets or segment"):
+    with pytest.raises(ProfileError, match=r"nor in its router\.subnets or segment"):
         load_site(tmp_path)
 
 
