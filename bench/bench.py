@@ -5,6 +5,7 @@ Scenarios (each: its own lab up, measured from the lab's scanner namespace, lab 
      WS-Discovery/UPnP broadcast scripts
   2. 250 devices spread over a /16: netfinger (nmap too with --nmap-sparse, capped at 15 minutes)
   3. 1,000 devices on a /22: netfinger only
+  4. the field site (routed camera subnets, factory-default units, IPv6): see ``field.py``
 
 Run as root: ``make bench`` or ``.venv/bin/python bench/bench.py [--only 1,2,3] [--repeat N] [--no-nmap]``.
 Recall counts devices the lab's ground truth (``lab status --json``: devices[].expect.manufacturer)
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import field
 from measure import Measurement, measure
 from nmap_score import read_nmap
 
@@ -177,6 +179,22 @@ def scenario(plan: Plan, workdir: Path) -> list[Outcome]:
         subprocess.run([NF, "lab", "down", "--name", lab], capture_output=True, check=False)
 
 
+def field_scenario(workdir: Path, nmap: bool) -> None:
+    """Scenario 4: the field site, one lab for every figure."""
+    lab = lab_name()
+    try:
+        up = measure([NF, "lab", "up", "--name", lab, "--site", "field"])
+        if up.returncode:
+            raise SystemExit(f"bench: lab up --site field failed (exit {up.returncode})")
+        state: dict[str, Any] = json.loads(sh(NF, "lab", "status", "--name", lab, "--json"))
+        print(f"\n[field] {len(state['devices'])} devices: scanner segment {state['subnet']}, routed "
+              f"{', '.join(state['routed_subnets'])} (lab {lab} up in {up.wall_s:.1f} s)", flush=True)
+        field.identification(NF, state, workdir)
+        field.offlink_16(NF, state, workdir, nmap)
+    finally:
+        subprocess.run([NF, "lab", "down", "--name", lab], capture_output=True, check=False)
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.machine())
@@ -205,7 +223,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", default="1,2,3", help="scenarios to run, e.g. 1,3")
+    parser.add_argument("--only", default="1,2,3,4", help="scenarios to run, e.g. 1,3")
     parser.add_argument("--repeat", type=int, default=3, help="netfinger runs per scenario (median shown)")
     parser.add_argument("--no-nmap", action="store_true", help="skip nmap on the /24 (it takes many minutes)")
     parser.add_argument("--nmap-timeout", type=float, default=None, metavar="S",
@@ -231,6 +249,8 @@ def main() -> int:
         for number, plan in enumerate(plans, start=1):
             if str(number) in only:
                 results += scenario(plan, Path(tmp))
+        if "4" in only:
+            field_scenario(Path(tmp), not args.no_nmap)
     summary(results)
     return 0
 
