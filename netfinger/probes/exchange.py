@@ -31,6 +31,10 @@ BATCH = 64  # datagrams read before the loop gets a turn (the sender and the oth
 # Unicast follow-ups, as fractions of the listen window: after the multicast answers (and any flood)
 # are in, and again for hosts found late or answers lost on the wire.
 FOLLOW_UPS = (0.45, 0.7, 0.9)
+# After the window, a live host asked fewer than this many times directly gets a late round.
+LATE_MIN_ASKS = 2
+LATE_GRACE = 0.75  # seconds, at least; a quarter of the window when that is longer
+SETTLE_LIMIT = 6.0  # seconds a probe waits, at most, for the ARP/TCP sweep to finish finding hosts
 MULTICAST, FOLLOW_UP, GROUP = "multicast ask", "unicast follow-up", "group"
 
 Handler = Callable[[bytes, tuple[str, int]], None]
@@ -85,6 +89,7 @@ class Exchange:
     channels: list[Channel] = field(default_factory=list)
     handled: int = 0
     credited: dict[str, list[str]] = field(default_factory=dict)  # channel name -> first answers
+    extra_notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.guard = FloodGuard(self.ctx, self.protocol)
@@ -161,7 +166,7 @@ class Exchange:
             shown = ", ".join(follow[:5]) + (f" and {len(follow) - 5} more" if len(follow) > 5 else "")
             hosts = "host" if len(follow) == 1 else "hosts"
             out.append(f"{len(follow)} {hosts} answered only the {FOLLOW_UP} ({shown})")
-        return out
+        return out + self.extra_notes
 
 
 async def wait_readable(sock: socket.socket) -> None:
@@ -225,16 +230,46 @@ async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequenc
             asker = ex.add(MULTICAST, stack.enter_context(open_socket(ctx)))
             follow = ex.add(FOLLOW_UP, stack.enter_context(open_socket(ctx)))
 
-            def follow_ups() -> Sequence[Send]:
-                return unicast(unanswered_live(ctx, answered, tuple(ex.guard.sources())))
+            asked: dict[str, int] = {}
+
+            def follow_ups(only: Sequence[str] | None = None) -> Sequence[Send]:
+                dests = unanswered_live(ctx, answered, tuple(ex.guard.sources()))
+                if only is not None:
+                    dests = [ip for ip in dests if ip in only]
+                for ip in dests:
+                    asked[ip] = asked.get(ip, 0) + 1
+                return unicast(dests)
 
             window = ctx.timeout
             plan = [(0.0, asker, Step(0.0, ask)), (min(0.3, window / 4), asker, Step(0.0, ask_again or ask))]
             plan += [(window * f, follow, Step(0.0, follow_ups)) for f in FOLLOW_UPS]
             await run_window(ex, plan, window)
+            await late_round(ex, follow, asked, follow_ups)
     except OSError as exc:
         return f"socket error: {exc}", ex.notes()
     return None, ex.notes()
+
+
+async def late_round(ex: Exchange, follow: Channel, asked: dict[str, int],
+                     follow_ups: Callable[[Sequence[str] | None], Sequence[Send]]) -> None:
+    """Hosts that turned up late (a busy machine, a lossy wire) and were asked fewer than
+    ``LATE_MIN_ASKS`` times get that many asks now, and a short grace for the answers."""
+    settled = ex.ctx.hosts_settled
+    if settled is not None and not settled.is_set():  # the ARP/TCP sweep is still finding hosts
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(settled.wait(), max(SETTLE_LIMIT, 3 * ex.ctx.timeout))
+    live = unanswered_live(ex.ctx, ex.answered or set(), tuple(ex.guard.sources()))
+    late = [ip for ip in live if asked.get(ip, 0) < LATE_MIN_ASKS]
+    if not late:
+        return
+    grace = max(LATE_GRACE, ex.ctx.timeout / 4)
+    before = len(ex.credited.get(FOLLOW_UP, []))
+    for i in range(LATE_MIN_ASKS):  # each wait is measured from its own send, however late that went
+        wait = grace if i == LATE_MIN_ASKS - 1 else grace / 2
+        await run_window(ex, [(0.0, follow, Step(0.0, lambda: follow_ups(late)))], wait)
+    found = len(ex.credited.get(FOLLOW_UP, [])) - before
+    hosts = "host" if len(late) == 1 else "hosts"
+    ex.extra_notes.append(f"{len(late)} {hosts} found late asked again after the window ({found} answered)")
 
 
 async def listen(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step], *, window: float,

@@ -84,6 +84,9 @@ class ScanContext:
     # Set once the ARP sweep's first pass is out (at once when no sweep runs): unicast probes wait
     # for it so their connections do not eat the rate budget the sweep needs.
     sweep_done: asyncio.Event | None = None
+    # Set once every probe that finds hosts (``finds_hosts``: the ARP and TCP sweeps) has finished, so
+    # a discovery probe can ask the hosts they found late before it ends; None: nothing to wait for.
+    hosts_settled: asyncio.Event | None = None
 
     def mark_sweep_done(self) -> None:
         if self.sweep_done is not None:
@@ -123,6 +126,8 @@ class Probe(abc.ABC):
     # "discovery" probes run first and find hosts; "unicast" probes then talk to live hosts.
     phase: ClassVar[str] = "discovery"
     needs_root: ClassVar[bool] = False
+    # True for the probes that find live hosts for the others (ARP sweep, TCP sweep).
+    finds_hosts: ClassVar[bool] = False
 
     @abc.abstractmethod
     async def run(self, ctx: ScanContext) -> ProbeOutcome:

@@ -7,10 +7,10 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import Observation, RawReply, Sighting, bounded
-from netfinger.probes.exchange import listen
+from netfinger.probes.exchange import discover
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext, Skipped
 from netfinger.probes.tcpio import request
-from netfinger.probes.udp import Send, Step, open_socket
+from netfinger.probes.udp import Send
 from netfinger.protocols import http, ssdp, xmlsafe
 
 MAX_FETCHES = 512
@@ -24,9 +24,14 @@ class SsdpProbe(Probe):
         self._fetched: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._count = 0
+        self._answered: set[str] = set()
 
     def _searches(self) -> list[Send]:
         return [(ssdp.build_msearch(st), (ssdp.SSDP_GROUP, ssdp.SSDP_PORT)) for st in ssdp.SEARCH_TARGETS]
+
+    def _unicast(self, dests: list[str]) -> list[Send]:
+        """One unicast M-SEARCH (ssdp:all) per live host that has not answered the group."""
+        return [(ssdp.build_msearch(ssdp.SEARCH_TARGETS[0], host=ip), (ip, ssdp.SSDP_PORT)) for ip in dests]
 
     async def _fetch(self, ctx: ScanContext, ip: str, port: int, location: str) -> None:
         path = location.split("/", 3)[3] if location.count("/") >= 3 else ""
@@ -73,6 +78,7 @@ class SsdpProbe(Probe):
                 notes.append(note)
         obs: list[Observation] = ssdp.observations(msg, f"udp/{ssdp.SSDP_PORT}")
         self._count += 1
+        self._answered.add(addr[0])
         ctx.emit(Sighting(ip=addr[0], observations=tuple(obs),
                           raw=(RawReply.capture("ssdp", f"{addr[0]}:{addr[1]}", data),),
                           anomalies=tuple(notes), protocol="ssdp"))
@@ -82,19 +88,13 @@ class SsdpProbe(Probe):
         if not ctx.targets_on_link():
             return Skipped(self.name, "no target on the scan interface's networks")
         try:
-            sock = open_socket(ctx)
-        except OSError as exc:
-            return Failed(self.name, f"cannot open a UDP socket: {exc}")
-        steps = [Step(0.0, self._searches), Step(min(0.3, ctx.timeout / 4), self._searches)]
-        try:
-            with sock:
-                notes = await listen(ctx, sock, steps, window=ctx.timeout,
-                                     handle=lambda d, a: self._handle(ctx, d, a),
-                                     groups=(ssdp.SSDP_GROUP,), protocol="ssdp")
+            failure, notes = await discover(
+                ctx, "ssdp", ask=self._searches, unicast=self._unicast, answered=self._answered,
+                handle=lambda d, a: self._handle(ctx, d, a), groups=(ssdp.SSDP_GROUP,))
+            if failure:
+                return Failed(self.name, failure)
             if self._tasks:
                 await asyncio.wait(set(self._tasks), timeout=ctx.io_timeout * 2)
-        except OSError as exc:
-            return Failed(self.name, f"socket error: {exc}")
         finally:
             for task in self._tasks:
                 task.cancel()

@@ -82,6 +82,10 @@ async def _run_probes(state: ScanState, discovery: list[Probe], unicast: list[Pr
     state.progress.phase("unicast", [p.name for p in unicast])
     tasks = {asyncio.create_task(_guarded(p, state.ctx, limits[0])): p for p in discovery}
     first = set(tasks)
+    finders = {t for t, p in tasks.items() if p.finds_hosts}
+    settled = state.ctx.hosts_settled = asyncio.Event()
+    if not finders:
+        settled.set()
     tasks.update({asyncio.create_task(_guarded(p, state.ctx, sum(limits))): p for p in unicast})
 
     def finished(task: asyncio.Task[ProbeOutcome]) -> None:
@@ -89,6 +93,8 @@ async def _run_probes(state: ScanState, discovery: list[Probe], unicast: list[Pr
             text = describe_outcome(task.result())
             state.outcomes[tasks[task].name] = text
             state.progress.probe_done(tasks[task].name, text)
+        if all(t.done() for t in finders):
+            settled.set()
         if all(t.done() for t in first):
             state.ctx.mark_sweep_done()
             done.set()
