@@ -5,7 +5,9 @@ Scenarios (each: its own lab up, measured from the lab's scanner namespace, lab 
      WS-Discovery/UPnP broadcast scripts
   2. 250 devices spread over a /16: netfinger (nmap too with --nmap-sparse, capped at 15 minutes)
   3. 1,000 devices on a /22: netfinger only
-  4. the field site (routed camera subnets, factory-default units, IPv6): see ``field.py``
+  4. the 250-device /24 with 0, 10 and 20 % of the frames towards the scanner dropped on the wire
+     (``netfinger lab loss``): maker recall and firmware recall per loss rate
+  5. the field site (routed camera subnets, factory-default units, IPv6): see ``field.py``
 
 Run as root: ``make bench`` or ``.venv/bin/python bench/bench.py [--only 1,2,3] [--repeat N] [--no-nmap]``.
 Recall counts devices the lab's ground truth (``lab status --json``: devices[].expect.manufacturer)
@@ -179,8 +181,49 @@ def scenario(plan: Plan, workdir: Path) -> list[Outcome]:
         subprocess.run([NF, "lab", "down", "--name", lab], capture_output=True, check=False)
 
 
+LOSS_RATES = (0, 10, 20)
+
+
+def firmware_recall(report: dict[str, Any], state: dict[str, Any]) -> tuple[int, int]:
+    """Hosts whose reported firmware is the one the lab's ground truth gives (of those that have one)."""
+    want = {d["ip"]: (d.get("expect") or {}).get("firmware") for d in state["devices"]}
+    got = {h["ip"]: h.get("firmware") for h in report["hosts"]}
+    expected = {ip: fw for ip, fw in want.items() if fw}
+    return sum(1 for ip, fw in expected.items() if got.get(ip) == fw), len(expected)
+
+
+def loss_scenario(repeat: int, workdir: Path) -> list[Outcome]:
+    """The /24 x250 lab at each loss rate: maker and firmware recall, min over ``repeat`` runs."""
+    lab = lab_name()
+    results: list[Outcome] = []
+    try:
+        state = lab_up(lab, 250, None)
+        print(f"\n[loss] {len(state['devices'])} devices on {state['subnet']}", flush=True)
+        for pct in LOSS_RATES:
+            if pct:
+                sh(NF, "lab", "loss", "--name", lab, "--percent", str(pct))
+            else:
+                sh(NF, "lab", "loss", "--name", lab, "--clear")
+            runs, firmware = [], []
+            for run in range(repeat):
+                runs.append(run_netfinger(state, f"loss {pct}%", workdir, run))
+                report = json.loads((workdir / f"nf-{slug(f'loss {pct}%')}-{run}.json").read_text())
+                firmware.append(firmware_recall(report, state))
+            nf = median_run(runs)
+            fw_min = min(f[0] for f in firmware)
+            hosts, recall = min(r.found for r in runs), min(r.correct for r in runs)
+            print(f"  loss {pct:2d} %: median wall {nf.m.wall_s:.2f} s, hosts {hosts}+"
+                  f"/{len(state['devices'])}, Hik/Dahua recall {recall}+/{nf.expected}, "
+                  f"firmware {fw_min}+/{firmware[0][1]}, false positives {max(r.false_pos for r in runs)} "
+                  f"(worst of {repeat} runs)", flush=True)
+            results.append(nf)
+        return results
+    finally:
+        subprocess.run([NF, "lab", "down", "--name", lab], capture_output=True, check=False)
+
+
 def field_scenario(workdir: Path, nmap: bool) -> None:
-    """Scenario 4: the field site, one lab for every figure."""
+    """Scenario 5: the field site, one lab for every figure."""
     lab = lab_name()
     try:
         up = measure([NF, "lab", "up", "--name", lab, "--site", "field"])
@@ -223,7 +266,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", default="1,2,3,4", help="scenarios to run, e.g. 1,3")
+    parser.add_argument("--only", default="1,2,3,4,5", help="scenarios to run, e.g. 1,3")
     parser.add_argument("--repeat", type=int, default=3, help="netfinger runs per scenario (median shown)")
     parser.add_argument("--no-nmap", action="store_true", help="skip nmap on the /24 (it takes many minutes)")
     parser.add_argument("--nmap-timeout", type=float, default=None, metavar="S",
@@ -250,6 +293,8 @@ def main() -> int:
             if str(number) in only:
                 results += scenario(plan, Path(tmp))
         if "4" in only:
+            results += loss_scenario(args.repeat, Path(tmp))
+        if "5" in only:
             field_scenario(Path(tmp), not args.no_nmap)
     summary(results)
     return 0

@@ -21,6 +21,10 @@ log = logging.getLogger("netfinger.scan")
 BATCH = 32
 RETRY_AFTER = 0.3  # seconds before silent addresses are asked once more
 TAIL = 0.5  # seconds to wait for the last replies (a LAN answers ARP within milliseconds)
+# Passes over the silent addresses after the first (small sweeps only): on a wire that loses one
+# reply in five, three passes in all miss a device 1 time in 125; six miss it 1 time in 15,625.
+EXTRA_PASSES = 4
+PASS_GAP = 0.15
 RETRY_LIMIT = 4096  # second pass only for sweeps up to this size (a sparse /16 gets one pass)
 PACKET_OUTGOING = 4
 SOL_PACKET = 263
@@ -51,6 +55,7 @@ def ignore_own_frames(sock: socket.socket) -> None:
 class ArpProbe(Probe):
     name: ClassVar[str] = "arp"
     phase: ClassVar[str] = "discovery"
+    finds_hosts: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self._seen: set[tuple[str, str]] = set()
@@ -169,9 +174,10 @@ class ArpProbe(Probe):
                     await self._ask_silent(ctx, sock, template)
                 ctx.mark_sweep_done()
                 tail = min(TAIL, ctx.timeout / 2)
-                if small:  # once more, after the first burst of multicast replies has passed
-                    await asyncio.sleep(tail / 2)
-                    await self._ask_silent(ctx, sock, template)
+                if small:  # more passes, after the first burst of multicast replies has passed
+                    for _ in range(EXTRA_PASSES):
+                        await asyncio.sleep(min(PASS_GAP, tail / 2))
+                        await self._ask_silent(ctx, sock, template)
                     tail /= 2
                 await asyncio.sleep(tail)
             finally:

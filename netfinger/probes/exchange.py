@@ -31,8 +31,11 @@ BATCH = 64  # datagrams read before the loop gets a turn (the sender and the oth
 # Unicast follow-ups, as fractions of the listen window: after the multicast answers (and any flood)
 # are in, and again for hosts found late or answers lost on the wire.
 FOLLOW_UPS = (0.45, 0.7, 0.9)
-MAX_ASKS = len(FOLLOW_UPS)  # unicast follow-ups per host, at most
-LATE_ROUND = 1.0  # seconds between follow-up rounds while the off-link sweep still finds hosts
+# After the window, a live host asked fewer than this many times directly gets a late round.
+LATE_MIN_ASKS = 2
+LATE_GRACE = 0.75  # seconds, at least; a quarter of the window when that is longer
+SETTLE_LIMIT = 6.0  # seconds a probe waits, at most, for the ARP/TCP sweep to finish finding hosts
+LATE_ROUND = 1.0  # seconds between asks to new hosts while the ARP/TCP sweeps still find them
 MULTICAST, FOLLOW_UP, GROUP = "multicast ask", "unicast follow-up", "group"
 # What arrives on these came from the scan link: answers to a TTL-1 multicast ask, messages sent to
 # a discovery group (multicast is not routed to us). Their sightings are marked ``link``, so a device
@@ -91,6 +94,7 @@ class Exchange:
     channels: list[Channel] = field(default_factory=list)
     handled: int = 0
     credited: dict[str, list[str]] = field(default_factory=dict)  # channel name -> first answers
+    extra_notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.guard = FloodGuard(self.ctx, self.protocol)
@@ -177,7 +181,7 @@ class Exchange:
             shown = ", ".join(follow[:5]) + (f" and {len(follow) - 5} more" if len(follow) > 5 else "")
             hosts = "host" if len(follow) == 1 else "hosts"
             out.append(f"{len(follow)} {hosts} answered only the {FOLLOW_UP} ({shown})")
-        return out
+        return out + self.extra_notes
 
 
 async def wait_readable(sock: socket.socket) -> None:
@@ -259,35 +263,59 @@ async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequenc
 
             asked: dict[str, int] = {}
 
-            def follow_ups(most: int = MAX_ASKS) -> Sequence[Send]:
-                hosts = [ip for ip in unanswered_live(ctx, answered, tuple(ex.guard.sources()))
-                         if asked.get(ip, 0) < most]
-                for ip in hosts:
+            def follow_ups(only: Sequence[str] | None = None) -> Sequence[Send]:
+                dests = unanswered_live(ctx, answered, tuple(ex.guard.sources()))
+                if only is not None:
+                    dests = [ip for ip in dests if ip in only]
+                for ip in dests:
                     asked[ip] = asked.get(ip, 0) + 1
-                return unicast(hosts)
+                return unicast(dests)
 
             window = ctx.timeout
             plan = [(0.0, asker, Step(0.0, ask)), (min(0.3, window / 4), asker, Step(0.0, ask_again or ask))]
             plan += [(window * f, follow, Step(0.0, follow_ups)) for f in FOLLOW_UPS]
             await run_window(ex, plan, window)
-            await late_follow_ups(ex, follow, follow_ups)
+            await late_follow_ups(ex, follow, asked, follow_ups)
+            await late_round(ex, follow, asked, follow_ups)
     except OSError as exc:
         return f"socket error: {exc}", ex.notes()
     return None, ex.notes()
 
 
-async def late_follow_ups(ex: Exchange, follow: Channel, follow_ups: Callable[[int], Sequence[Send]]) -> None:
-    """Off-link hosts turn up as the TCP sweep finds them, long after the multicast window: ask each
-    once (unicast, from the follow-up socket) as it turns up, every LATE_ROUND seconds, until the sweep
-    is done (its bursts may lose these); then up to MAX_ASKS times in one more window."""
-    done = ex.ctx.offlink_done
-    if done is None or done.is_set():
+async def late_follow_ups(ex: Exchange, follow: Channel, asked: dict[str, int],
+                          follow_ups: Callable[[Sequence[str] | None], Sequence[Send]]) -> None:
+    """Off-link hosts turn up as the TCP sweep finds them, long after the multicast window (a sampled
+    /16 takes half a minute): while the sweeps still run, ask each new host once (unicast, from the
+    follow-up socket) every LATE_ROUND seconds; ``late_round`` then asks again those that stay silent."""
+    def fresh() -> Sequence[Send]:
+        live = unanswered_live(ex.ctx, ex.answered or set(), tuple(ex.guard.sources()))
+        return follow_ups([ip for ip in live if not asked.get(ip)])
+
+    settled = ex.ctx.hosts_settled
+    while settled is not None and not settled.is_set():
+        await run_window(ex, [(0.0, follow, Step(0.0, fresh))], LATE_ROUND)
+
+
+async def late_round(ex: Exchange, follow: Channel, asked: dict[str, int],
+                     follow_ups: Callable[[Sequence[str] | None], Sequence[Send]]) -> None:
+    """Hosts that turned up late (a busy machine, a lossy wire) and were asked fewer than
+    ``LATE_MIN_ASKS`` times get that many asks now, and a short grace for the answers."""
+    settled = ex.ctx.hosts_settled
+    if settled is not None and not settled.is_set():  # the ARP/TCP sweep is still finding hosts
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(settled.wait(), max(SETTLE_LIMIT, 3 * ex.ctx.timeout))
+    live = unanswered_live(ex.ctx, ex.answered or set(), tuple(ex.guard.sources()))
+    late = [ip for ip in live if asked.get(ip, 0) < LATE_MIN_ASKS]
+    if not late:
         return
-    while not done.is_set():
-        await run_window(ex, [(0.0, follow, Step(0.0, lambda: follow_ups(1)))], LATE_ROUND)
-    window = ex.ctx.timeout
-    plan = [(window * f, follow, Step(0.0, lambda: follow_ups(MAX_ASKS))) for f in (0.0, *FOLLOW_UPS[1:])]
-    await run_window(ex, plan, window)
+    grace = max(LATE_GRACE, ex.ctx.timeout / 4)
+    before = len(ex.credited.get(FOLLOW_UP, []))
+    for i in range(LATE_MIN_ASKS):  # each wait is measured from its own send, however late that went
+        wait = grace if i == LATE_MIN_ASKS - 1 else grace / 2
+        await run_window(ex, [(0.0, follow, Step(0.0, lambda: follow_ups(late)))], wait)
+    found = len(ex.credited.get(FOLLOW_UP, [])) - before
+    hosts = "host" if len(late) == 1 else "hosts"
+    ex.extra_notes.append(f"{len(late)} {hosts} found late asked again after the window ({found} answered)")
 
 
 async def listen(ctx: ScanContext, sock: socket.socket, steps: Sequence[Step], *, window: float,

@@ -86,9 +86,6 @@ class ScanContext:
     # Set once the ARP sweep's first pass is out (at once when no sweep runs): unicast probes wait
     # for it so their connections do not eat the rate budget the sweep needs.
     sweep_done: asyncio.Event | None = None
-    # Set when the off-link TCP sweep has finished (None: no sweep runs). Discovery probes keep sending
-    # unicast follow-ups to the hosts it finds until then.
-    offlink_done: asyncio.Event | None = None
     # The exchange channel of the datagram being handled ("group", "multicast ask", ...; set by
     # netfinger.probes.exchange around each handler call, "" otherwise).
     heard_on: str = ""
@@ -96,6 +93,9 @@ class ScanContext:
     sample: bool = True
     # IPv6 link-local discovery and probes (--ipv6); without it no IPv6 packet is sent.
     ipv6: bool = False
+    # Set once every probe that finds hosts (``finds_hosts``: the ARP and TCP sweeps) has finished, so
+    # a discovery probe can ask the hosts they found late before it ends; None: nothing to wait for.
+    hosts_settled: asyncio.Event | None = None
 
     def mark_sweep_done(self) -> None:
         if self.sweep_done is not None:
@@ -135,6 +135,8 @@ class Probe(abc.ABC):
     # "discovery" probes run first and find hosts; "unicast" probes then talk to live hosts.
     phase: ClassVar[str] = "discovery"
     needs_root: ClassVar[bool] = False
+    # True for the probes that find live hosts for the others (ARP sweep, TCP sweep).
+    finds_hosts: ClassVar[bool] = False
 
     @abc.abstractmethod
     async def run(self, ctx: ScanContext) -> ProbeOutcome:

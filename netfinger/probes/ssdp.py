@@ -29,6 +29,10 @@ class SsdpProbe(Probe):
     def _searches(self) -> list[Send]:
         return [(ssdp.build_msearch(st), (ssdp.SSDP_GROUP, ssdp.SSDP_PORT)) for st in ssdp.SEARCH_TARGETS]
 
+    def _unicast(self, dests: list[str]) -> list[Send]:
+        """One unicast M-SEARCH (ssdp:all) per live host that has not answered the group."""
+        return [(ssdp.build_msearch(ssdp.SEARCH_TARGETS[0], host=ip), (ip, ssdp.SSDP_PORT)) for ip in dests]
+
     async def _fetch(self, ctx: ScanContext, ip: str, port: int, location: str) -> None:
         path = location.split("/", 3)[3] if location.count("/") >= 3 else ""
         req = http.build_request("GET", f"{ip}:{port}", "/" + path)
@@ -73,35 +77,29 @@ class SsdpProbe(Probe):
             if note:
                 notes.append(note)
         obs: list[Observation] = ssdp.observations(msg, f"udp/{ssdp.SSDP_PORT}")
-        self._answered.add(addr[0])
         self._count += 1
+        self._answered.add(addr[0])
         ctx.emit(Sighting(ip=addr[0], observations=tuple(obs),
                           raw=(RawReply.capture("ssdp", f"{addr[0]}:{addr[1]}", data),),
                           anomalies=tuple(notes), protocol="ssdp"))
 
-    def _unicast(self, ctx: ScanContext, dests: list[str]) -> list[Send]:
-        """M-SEARCH to off-link hosts the sweep found (the group does not reach them; on-link hosts
-        that stayed silent to the group are not asked again)."""
-        return [(ssdp.build_msearch(st), (ip, ssdp.SSDP_PORT))
-                for ip in dests if not ctx.on_link(ip) for st in ssdp.SEARCH_TARGETS[:1]]
-
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         started = time.monotonic()
-        if not ctx.targets_on_link() and ctx.offlink_done is None:
-            return Skipped(self.name, "no target on the scan interface's networks and no off-link sweep")
+        if not ctx.targets_on_link() and (ctx.hosts_settled is None or ctx.hosts_settled.is_set()):
+            return Skipped(self.name, "no target on the scan interface's networks and no sweep running")
         on_link = ctx.targets_on_link()
         try:
             failure, notes = await discover(
-                ctx, "ssdp", ask=lambda: self._searches() if on_link else [],
-                unicast=lambda dests: self._unicast(ctx, dests), answered=self._answered,
-                handle=lambda d, a: self._handle(ctx, d, a), groups=(ssdp.SSDP_GROUP,))
+                ctx, "ssdp", ask=lambda: self._searches() if on_link else [], unicast=self._unicast,
+                answered=self._answered, handle=lambda d, a: self._handle(ctx, d, a),
+                groups=(ssdp.SSDP_GROUP,))
+            if failure:
+                return Failed(self.name, failure)
             if self._tasks:
                 await asyncio.wait(set(self._tasks), timeout=ctx.io_timeout * 2)
         finally:
             for task in self._tasks:
                 task.cancel()
-        if failure:
-            return Failed(self.name, failure)
         return Completed(self.name, self._count, time.monotonic() - started, tuple(notes))
 
 

@@ -87,6 +87,7 @@ def sweep_width(ctx: ScanContext) -> int:
 
 class SweepProbe(Probe):
     name: ClassVar[str] = "sweep"
+    finds_hosts: ClassVar[bool] = True
     phase: ClassVar[str] = "discovery"
 
     async def _knock(self, ctx: ScanContext, ip: str, port: int) -> str:

@@ -20,11 +20,11 @@ DESCRIPTION_FIELDS = (
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
-def build_msearch(search_target: str, mx: int = 1, host: str = SSDP_GROUP) -> bytes:
-    """An M-SEARCH; ``host`` is the group it goes to (``[FF02::C]`` over IPv6)."""
+def build_msearch(search_target: str, mx: int = 1, host: str | None = None) -> bytes:
+    """An M-SEARCH to the group, or with ``host`` a unicast one (UDA 1.1: HOST names the device)."""
     return (
         "M-SEARCH * HTTP/1.1\r\n"
-        f"HOST: {host}:{SSDP_PORT}\r\n"
+        f"HOST: {host or SSDP_GROUP}:{SSDP_PORT}\r\n"
         'MAN: "ssdp:discover"\r\n'
         f"MX: {mx}\r\n"
         f"ST: {search_target}\r\n"

@@ -104,11 +104,14 @@ async def _run_probes(state: ScanState, discovery: list[Probe], unicast: list[Pr
     state.ctx.sweep_done = asyncio.Event()
     if not any(p.name == "arp" for p in discovery):
         state.ctx.sweep_done.set()
-    state.ctx.offlink_done = asyncio.Event() if any(p.name == "sweep" for p in discovery) else None
     state.progress.phase("discovery", [p.name for p in discovery])
     state.progress.phase("unicast", [p.name for p in unicast])
     tasks = {asyncio.create_task(_guarded(p, state.ctx, limits[0])): p for p in discovery}
     first = set(tasks)
+    finders = {t for t, p in tasks.items() if p.finds_hosts}
+    settled = state.ctx.hosts_settled = asyncio.Event()
+    if not finders:
+        settled.set()
     tasks.update({asyncio.create_task(_guarded(p, state.ctx, sum(limits))): p for p in unicast})
 
     def finished(task: asyncio.Task[ProbeOutcome]) -> None:
@@ -116,8 +119,8 @@ async def _run_probes(state: ScanState, discovery: list[Probe], unicast: list[Pr
             text = describe_outcome(task.result())
             state.outcomes[tasks[task].name] = text
             state.progress.probe_done(tasks[task].name, text)
-        if tasks[task].name == "sweep" and state.ctx.offlink_done is not None:
-            state.ctx.offlink_done.set()  # also when it failed or was cut off
+        if all(t.done() for t in finders):
+            settled.set()
         if all(t.done() for t in first):
             state.ctx.mark_sweep_done()
             done.set()

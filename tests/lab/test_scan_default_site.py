@@ -82,7 +82,8 @@ def test_scan_is_one_listen_window_plus_unicast(scanned: tuple[dict[str, Any], f
     outcomes = report["scan"]["probes"]
     assert all(v.startswith("completed") for k, v in outcomes.items() if k != "sweep"), outcomes
     assert outcomes["sweep"].startswith("skipped")  # every target is on-link: ARP covers them
-    assert took < LISTEN_WINDOW * 1.5 + 4.0  # process start-up, listen window, unicast answers
+    # Generous (5x the ~5 s median on a 2-core machine): the figure itself belongs to make bench.
+    assert took < 5 * (LISTEN_WINDOW + 2.0)  # process start-up, listen window, unicast answers
 
 
 def test_every_field_is_in_the_vocabulary(scanned: tuple[dict[str, Any], float]) -> None:
