@@ -159,8 +159,10 @@ def test_sweep_knocks_all_ports_at_once_and_reports_live_hosts(monkeypatch: pyte
     ctx, seen = make_ctx(targets="10.99.0.0/28")
     t0 = time.monotonic()
     outcome = asyncio.run(sweep_probe.SweepProbe().run(ctx))
-    assert time.monotonic() - t0 < 1.0  # 14 hosts x 5 ports of 0.2 s each, all at once
-    assert len(calls) == 14 * len(sweep_probe.SWEEP_PORTS)
+    # 14 hosts x 5 ports of 0.2 s each, all at once (after one gateway warm-up knock); then the 12
+    # silent addresses of the live /24 once more (a SYN lost in a burst must not lose a device)
+    assert time.monotonic() - t0 < 1.5
+    assert len(calls) == (14 + 12) * len(sweep_probe.SWEEP_PORTS)
     assert outcome.sightings == 2  # type: ignore[union-attr]
     found = sorted((s.ip, sorted(fields([s]))) for s in seen if s.ip)
     assert found == [("10.99.0.5", [("tcp.open", "554")]), ("10.99.0.6", [])]
