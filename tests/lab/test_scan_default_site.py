@@ -80,8 +80,9 @@ def test_scan_is_one_listen_window_plus_unicast(scanned: tuple[dict[str, Any], f
     report, took = scanned
     assert not report["scan"]["interrupted"]
     outcomes = report["scan"]["probes"]
-    assert all(v.startswith("completed") for k, v in outcomes.items() if k != "sweep"), outcomes
+    assert all(v.startswith("completed") for k, v in outcomes.items() if k not in ("sweep", "ipv6")), outcomes
     assert outcomes["sweep"].startswith("skipped")  # every target is on-link: ARP covers them
+    assert outcomes["ipv6"].startswith("skipped: IPv6 is off")  # nothing sent without --ipv6
     # Generous (5x the ~5 s median on a 2-core machine): the figure itself belongs to make bench.
     assert took < 5 * (LISTEN_WINDOW + 2.0)  # process start-up, listen window, unicast answers
 
