@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from netfinger.evidence import HostEvidence
-from netfinger.match import identity, regulation, trust, vulns
+from netfinger.match import identity, regulation, tiers, trust, vulns
 from netfinger.match import oui as oui_lookup
 from netfinger.match.brandrules import slug
-from netfinger.match.interface import EvidenceRef, Matcher, Verdict
-from netfinger.match.model import Rule, Signatures
+from netfinger.match.interface import EvidenceRef, Matcher, Suspect, Verdict
+from netfinger.match.model import CORROBORATING, Rule, Signatures
 from netfinger.match.rules import RuleIndex
 from netfinger.match.scoring import Hit, OuiLookup, collect_hits, derived_observations, maker_scores, ranked
 
@@ -56,20 +56,34 @@ class SignatureMatcher(Matcher):
         model = identity.pick_model(hits, maker)
         device = vulns.Device(maker, brand, model, firmware, _field_keys(host))
         findings, vuln_notes = vulns.decide(sigs.vulnerabilities, device)
-        banned_by = regulation.covering(sigs.regulations, maker)
+        covered_by = regulation.covering(sigs.regulations, maker)
+        supporting = [h for h in hits if h.rule.vendor == maker]
+        status = tiers.status_for(maker, bool(covered_by), supporting)
+        suspect = self._suspect(host, maker, covered_by, supporting) if status == tiers.SUSPECT else None
+        tier_notes = [tiers.shortfall(supporting, maker)] if suspect else []
+        banned_by = covered_by if status == tiers.BANNED else ()
         return Verdict(
             manufacturer=maker,
             brand=brand,
             model=model,
             firmware=firmware.display if firmware else None,
             device_type=identity.pick_device_type(hits, maker, sigs.model_fields),
-            banned=bool(banned_by),
+            banned=status == tiers.BANNED,
             banned_by=banned_by,
             confidence=round(score, 4),
             vulnerabilities=tuple(findings),
             evidence=_refs(brand_hits, maker),
-            notes=tuple(_notes(hits, maker, score, order) + vuln_notes),
+            notes=tuple(_notes(hits, maker, score, order) + tier_notes + vuln_notes),
+            status=status,
+            suspect=suspect,
         )
+
+    def _suspect(
+        self, host: HostEvidence, maker: str, covered_by: tuple[str, ...], supporting: list[Hit]
+    ) -> Suspect:
+        fields = [o.field for o in host.observations]
+        hints = tiers.settle_hints(self.signatures.confirm.get(maker, ()), fields)
+        return Suspect(covered_by=covered_by, signals=_refs(supporting, maker), settle=hints)
 
     def _brand(self, hits: list[Hit], maker: str) -> str | None:
         sigs = self.signatures
@@ -114,6 +128,8 @@ def _oem_rule(brand: str, maker: str, code: str) -> Rule:
         match="equals",
         vendor=maker,
         certainty=0.75,
+        strength=CORROBORATING,
+        independence="firmware",
         values=(code,),
         brand=brand,
         note=f"firmware OEM code {code}",
@@ -130,7 +146,7 @@ def _refs(hits: Sequence[Hit], maker: str | None) -> tuple[EvidenceRef, ...]:
         key = (hit.rule.id, hit.field, hit.value)
         if key not in seen:
             seen.add(key)
-            out.append(EvidenceRef(hit.rule.id, hit.field, hit.value))
+            out.append(EvidenceRef(hit.rule.id, hit.field, hit.value, hit.rule.strength))
     return tuple(out)
 
 
