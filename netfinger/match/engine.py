@@ -12,7 +12,16 @@ from netfinger.match.brandrules import slug
 from netfinger.match.interface import EvidenceRef, Matcher, Suspect, Verdict
 from netfinger.match.model import CORROBORATING, Rule, Signatures
 from netfinger.match.rules import RuleIndex
-from netfinger.match.scoring import Hit, OuiLookup, collect_hits, derived_observations, maker_scores, ranked
+from netfinger.match.scoring import (
+    Hit,
+    OuiLookup,
+    collect_hits,
+    compile_forms,
+    derived_observations,
+    maker_scores,
+    name_scope_observations,
+    ranked,
+)
 
 MIN_MAKER_SCORE = 0.3
 OUI_FIELD = "mac.oui_org"
@@ -27,19 +36,21 @@ class SignatureMatcher(Matcher):
         self.signatures = signatures
         self.index = RuleIndex(signatures.rules)
         self._oui = oui
+        self._forms = compile_forms(signatures.name_forms)
 
     def hits(self, host: HostEvidence, distrust: dict[str, str] | None = None) -> list[Hit]:
-        observations = [*host.observations, *derived_observations(host, self._oui)]
-        return collect_hits(trust.trusted(observations, distrust or {}), self.index)
+        observations = trust.trusted([*host.observations, *derived_observations(host, self._oui)], distrust or {})
+        return collect_hits([*observations, *name_scope_observations(observations, self._forms)], self.index)
 
     def classify(self, host: HostEvidence) -> Verdict:
         distrust = trust.distrusted(host)
         hits = self.hits(host, distrust)
         scores = maker_scores(hits)
-        order = ranked(scores)
+        order = ranked(tiers.nameable(scores, hits))
         ignored = [f"ignored {proto} evidence: {why}" for proto, why in sorted(distrust.items())]
         if not order or order[0][1] < MIN_MAKER_SCORE:
-            return Verdict(evidence=_refs(hits, None), notes=(*ignored, *_weak_note(order)))
+            notes = (*ignored, *_weak_note(order), *tiers.weak_only_notes(scores, hits))
+            return Verdict(evidence=_refs(hits, None), notes=notes)
         maker, score = order[0]
         verdict = self._verdict(host, hits, maker, score, order)
         return replace(verdict, notes=(*ignored, *verdict.notes)) if ignored else verdict

@@ -26,7 +26,7 @@ from netfinger.match.build import (
     build_rules,
     build_vulnerability,
 )
-from netfinger.match.model import Signatures, Vocabulary
+from netfinger.match.model import NameForm, Signatures, Vocabulary
 
 ENV_VAR = "NETFINGER_SIGNATURES"
 SINGLE_FILES = ("vocabulary", "brands", "vulnerabilities", "regulations")
@@ -150,6 +150,7 @@ def build_signatures(documents: Documents) -> Signatures:
         model_fields=model_fields,
         maker_brand=maker_brand,
         confirm=build_confirm(vocab_doc["makers"]),
+        name_forms=tuple(NameForm(str(f["field"]), str(f["pattern"])) for f in vocab_doc["name_scope_forms"]),
     )
 
 

@@ -65,6 +65,14 @@ class GeneratedKind:
 
 
 @dataclass(frozen=True, slots=True)
+class NameForm:
+    """A scope form that names the maker: values of ``field`` matching ``pattern`` (group ``name``)."""
+
+    field: str
+    pattern: str
+
+
+@dataclass(frozen=True, slots=True)
 class ConfirmHint:
     """What would settle a suspect verdict for a maker, said when no observed field starts with ``absent``."""
 
@@ -168,3 +176,4 @@ class Signatures:
     model_fields: tuple[str, ...] = ()
     maker_brand: dict[str, str] = field(default_factory=dict)  # maker -> its own brand name
     confirm: dict[str, tuple[ConfirmHint, ...]] = field(default_factory=dict)  # maker -> hints
+    name_forms: tuple[NameForm, ...] = ()

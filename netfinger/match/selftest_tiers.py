@@ -2,7 +2,7 @@
 
 * Every rule, firing alone (a host with one observation: the rule's first example, matched by a
   matcher that holds only that rule), must give the tier its vendor, certainty and strength imply:
-  ``unknown`` below the naming threshold or for ``any``, ``clear`` for a maker no regulation covers,
+  ``unknown`` below the naming threshold, for ``any`` or a weak rule, ``clear`` for a maker no regulation covers,
   else ``banned`` if strong and ``suspect`` otherwise.
 * Two corroborating rules of one independence group (same maker) firing together must not confirm:
   they are one fact. Two of different groups on different values must confirm (``banned``).
@@ -17,14 +17,14 @@ from dataclasses import replace
 from netfinger.evidence import HostEvidence, Observation
 from netfinger.match import regulation, tiers
 from netfinger.match.engine import MIN_MAKER_SCORE, SignatureMatcher
-from netfinger.match.model import ANY_VENDOR, CORROBORATING, STRONG, Rule, Signatures
+from netfinger.match.model import ANY_VENDOR, CORROBORATING, STRONG, WEAK, Rule, Signatures
 from netfinger.match.rules import fold
 from netfinger.match.scoring import combine
 
 
 def implied_tier(rule: Rule, sigs: Signatures) -> str:
     """The tier a host gets when only ``rule`` fires, by the rule's data alone."""
-    if rule.vendor == ANY_VENDOR or rule.certainty < MIN_MAKER_SCORE:
+    if rule.vendor == ANY_VENDOR or rule.certainty < MIN_MAKER_SCORE or rule.strength == WEAK:
         return tiers.UNKNOWN
     if not regulation.covering(sigs.regulations, rule.vendor):
         return tiers.CLEAR

@@ -94,18 +94,26 @@ def test_one_weak_scope_gives_suspect_at_most() -> None:
         assert verdict.status in ("suspect", "unknown"), (field, value, verdict.status)
 
 
-def test_two_weak_signals_stay_suspect() -> None:
+def test_weak_signals_alone_name_no_maker() -> None:
     verdict = _classify(
         ("wsd.scope.location", "country/china"), ("wsd.scope.type", "Network_Video_Transmitter")
     )
+    assert verdict.manufacturer is None and verdict.status == "unknown" and not verdict.banned
+    assert any("only weak hints point at Dahua (0.51)" in n for n in verdict.notes)
+
+
+def test_a_suspect_lists_its_signals_and_what_would_settle_it() -> None:
+    verdict = _classify(("wsd.scope.location", "country/china"), ("onvif.Manufacturer", "IC Realtime"))
     assert verdict.manufacturer == "Dahua"
     assert verdict.status == "suspect" and not verdict.banned and verdict.banned_by == ()
     assert verdict.suspect is not None
-    assert verdict.suspect.covered_by
-    assert {s.rule for s in verdict.suspect.signals} == {"wsd.dahua.location", "wsd.dahua.type"}
-    assert all(s.strength == "weak" for s in verdict.suspect.signals)
+    assert set(verdict.suspect.covered_by) >= {"ndaa-889", "fcc-covered-list"}
+    strengths = {s.rule: s.strength for s in verdict.suspect.signals}
+    assert strengths == {"brand.ic-realtime.name": "corroborating", "wsd.dahua.location": "weak"}
     assert any("DHIP did not answer" in hint for hint in verdict.suspect.settle)
-    assert any("--credentials" in hint for hint in verdict.suspect.settle)
+    assert any("open the web UI" in hint for hint in verdict.suspect.settle)
+    assert not any("--credentials" in hint for hint in verdict.suspect.settle)  # ONVIF already named it
+    assert any(n.startswith("suspect: one independent corroborating signal (label)") for n in verdict.notes)
 
 
 def test_same_string_on_two_fields_is_one_fact() -> None:
