@@ -126,32 +126,36 @@ def axis_host(ip: str = "192.168.50.7", mac: str = "00:40:8c:01:02:03") -> HostR
 
 
 def suspect_host(ip: str = "192.168.50.40", mac: str = "02:00:00:00:00:40") -> HostReport:
-    """A camera whose only hints at Dahua are weak WS-Discovery scopes: suspect, not banned."""
+    """A camera that names a Dahua OEM label and nothing Dahua's own: suspect, not banned."""
     evidence = HostEvidence(
         ip=ip,
         mac=mac,
-        observations=_obs(
-            [("wsd.scope.location", "country/china"), ("wsd.scope.type", "Network_Video_Transmitter")]
-        ),
+        observations=_obs([("wsd.scope.location", "country/china"), ("wsd.scope.name", "IC Realtime")]),
         protocols=["wsd"],
     )
     signals = (
+        EvidenceRef("brand.ic-realtime.name", "wsd.scope.name", "IC Realtime", "corroborating"),
         EvidenceRef("wsd.dahua.location", "wsd.scope.location", "country/china", "weak"),
-        EvidenceRef("wsd.dahua.type", "wsd.scope.type", "Network_Video_Transmitter", "weak"),
     )
     verdict = Verdict(
         manufacturer="Dahua",
-        device_type="camera",
+        brand="IC Realtime",
         status="suspect",
-        confidence=0.51,
+        confidence=0.79,
         evidence=signals,
-        notes=("suspect: only weak signals point at Dahua; none confirms it",),
+        notes=(
+            "suspect: one independent corroborating signal (label) and no strong one point at Dahua; "
+            "confirming needs a strong signal or a second independent one",
+        ),
         suspect=Suspect(
             covered_by=("NDAA §889", "FCC Covered List"),
             signals=signals,
             settle=(
-                "DHIP did not answer: a Dahua unit answers DHIP discovery (UDP 37810)",
-                "run with --credentials so ONVIF GetDeviceInformation names the maker",
+                "DHIP did not answer: a Dahua unit answers DHIP discovery (UDP 37810); "
+                "scan from the device's own L2 segment",
+                "open the web UI (a Dahua unit serves /RPC2_Login and magicBox) and read the maker, "
+                "model and firmware",
+                "run with --credentials so ONVIF GetDeviceInformation names the maker, model and firmware",
             ),
         ),
     )

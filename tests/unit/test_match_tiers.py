@@ -12,6 +12,7 @@ from netfinger.match import default_matcher, default_signatures, scoring, tiers
 from netfinger.match.loader import read_documents, schema_problems
 from netfinger.match.model import CORROBORATING, STRONG, WEAK, Rule
 from netfinger.match.selftest_tiers import pair_problems, single_rule_problems, tier_alone, tier_problems
+from netfinger.report.samples import suspect_host
 
 
 def _rule(rule_id: str) -> Rule:
@@ -138,3 +139,14 @@ def test_one_strong_signal_confirms_and_settle_hints_skip_what_was_seen() -> Non
 def test_other_makers_are_clear_and_nothing_is_unknown() -> None:
     assert _classify(("onvif.Manufacturer", "AXIS")).status in ("clear", "unknown")
     assert _classify().status == "unknown"
+
+
+def test_the_sample_suspect_is_what_the_matcher_says() -> None:
+    sample = suspect_host()
+    verdict = default_matcher().classify(sample.evidence)
+    assert verdict.status == sample.verdict.status == "suspect"
+    assert (verdict.manufacturer, verdict.brand) == (sample.verdict.manufacturer, sample.verdict.brand)
+    assert verdict.suspect is not None and sample.verdict.suspect is not None
+    assert verdict.suspect.signals == sample.verdict.suspect.signals
+    assert verdict.suspect.settle == sample.verdict.suspect.settle
+    assert verdict.notes == sample.verdict.notes
