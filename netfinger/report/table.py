@@ -55,8 +55,8 @@ def inert_lines(values: list[str]) -> Text:
 
 
 SUSPECT_TITLE = "Suspect: points at a regulated maker, not confirmed"
-_SUSPECT_COLUMNS = (("IP", 0), ("MAC", 0), ("Points at", 3), ("Model", 3), ("Signals", 6), ("To confirm", 8),
-                    ("Conf.", 0))  # fmt: skip
+_SUSPECT_COLUMNS = (("IP", 0), ("MAC", 0), ("Points at", 3), ("Brand", 3), ("Model", 3), ("Signals", 6),
+                    ("To confirm", 8), ("Conf.", 0))  # fmt: skip
 
 
 def _table(title: str, columns: tuple[tuple[str, int], ...]) -> Table:
@@ -98,6 +98,7 @@ def suspects_table(hosts: list[HostReport]) -> Table:
             _t(text_or_dash(host.evidence.ip)),
             _t(text_or_dash(host.evidence.mac)),
             _t(text_or_dash(v.manufacturer)),
+            _t(text_or_dash(v.brand)),
             _t(text_or_dash(v.model)),
             inert_lines(signals),
             inert_lines(list(v.suspect.settle) if v.suspect else []),
