@@ -1,7 +1,8 @@
 """Where a finished report goes: the output options shared by ``scan`` and ``match``, and the writer.
 
 ``add_output_arguments`` adds ``--json/--csv/--html FILE`` ('-' = stdout), ``--format`` (what goes to
-stdout, default a table), ``--why``, ``--history DB``, ``--fail-on banned|vulnerable`` and ``--quiet``.
+stdout, default a table), ``--why``, ``--history DB``, ``--fail-on banned|suspect|vulnerable`` and
+``--quiet``.
 ``write_outputs`` writes them all (files atomically) and returns the process exit code.
 """
 
@@ -22,7 +23,7 @@ from netfinger.report.atomic import atomic_write_text
 from netfinger.report.model import Report
 
 FILE_OPTIONS = ("json", "csv", "html")
-FAIL_ON = ("banned", "vulnerable")
+FAIL_ON = ("banned", "suspect", "vulnerable")
 STDOUT = "-"
 
 
@@ -38,7 +39,8 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--history", metavar="DB", help="record this sweep in the SQLite history DB")
     group.add_argument(
         "--fail-on", choices=FAIL_ON, action="append", default=[],
-        help="exit 1 when any host is banned / vulnerable (repeatable)",
+        help="exit 1 when any host is banned (confirmed), suspect (points at a regulated maker, not "
+        "confirmed) or vulnerable; repeatable: --fail-on banned --fail-on suspect fails on either",
     )  # fmt: skip
     group.add_argument("-q", "--quiet", action="store_true", help="no table and no progress on the terminal")
 
@@ -67,6 +69,7 @@ def failed_checks(report: Report, fail_on: list[str]) -> list[str]:
     """The ``--fail-on`` conditions this report meets."""
     hits = {
         "banned": any(h.verdict.banned for h in report.hosts),
+        "suspect": any(h.verdict.status == "suspect" for h in report.hosts),
         "vulnerable": any(h.verdict.vulnerabilities for h in report.hosts),
     }
     return [name for name in FAIL_ON if name in fail_on and hits[name]]
