@@ -39,7 +39,7 @@ def test_async_take_holds_the_rate() -> None:
         return time.monotonic() - start
 
     elapsed = asyncio.run(main())
-    assert 0.4 <= elapsed < 1.5  # 200 packets beyond the burst at 400/s is 0.5 s
+    assert 0.4 <= elapsed < 2.5  # 200 packets beyond the burst at 400/s is 0.5 s (upper bound 5x)
 
 
 def test_large_requests_are_paid_in_parts() -> None:
