@@ -11,6 +11,7 @@ import argparse
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,8 +109,12 @@ def chatter(args: argparse.Namespace, message: str) -> None:
         print(f"netfinger: {message}", file=sys.stderr)
 
 
-def write_outputs(args: argparse.Namespace, report: Report) -> int:
-    """Write every requested output; return the process exit code (0, or 1 when --fail-on matched)."""
+def write_outputs(
+    args: argparse.Namespace, report: Report, on_recorded: Callable[[int], None] | None = None
+) -> int:
+    """Write every requested output; return the process exit code (0, or 1 when --fail-on matched).
+
+    ``on_recorded`` is called with the sweep id once the report is recorded in ``--history``."""
     why = bool(getattr(args, "why", False))
     plan = plan_outputs(args)
     for dest in plan:
@@ -120,6 +125,8 @@ def write_outputs(args: argparse.Namespace, report: Report) -> int:
     if history:
         sweep_id = record_sweep(Path(history), report)
         chatter(args, f"recorded sweep {sweep_id} in {history}")
+        if on_recorded is not None:
+            on_recorded(sweep_id)
     for dest in plan:
         if dest.target == STDOUT:
             write_destination(dest, report, why)
