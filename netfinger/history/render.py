@@ -9,6 +9,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from netfinger.history.alerts import DeliveryRecord
 from netfinger.history.diff import Change, DeviceEntry, ReportDiff
 from netfinger.history.store import SweepRow
 from netfinger.report.inert import visible
@@ -50,6 +51,16 @@ def sweeps_table(rows: list[SweepRow]) -> Table:
         note = "interrupted" if r.interrupted else ""
         table.add_row(_t(r.id), _t(r.started), _t(r.ended), _t(", ".join(r.targets)), _t(r.hosts),
                       _t(r.banned), _t(r.vulnerable), _t(note))  # fmt: skip
+    return table
+
+
+def deliveries_table(rows: list[DeliveryRecord]) -> Table:
+    table = Table(title="Alert deliveries", box=box.SIMPLE_HEAD, pad_edge=False)
+    for name in ("Sweep", "Since", "Recorded", "Target", "Hosts", "Result", "Attempts", "Error"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(_t(r.sweep_id), _t(r.previous_id), _t(r.recorded), _t(r.target), _t(r.hosts),
+                      _t("sent" if r.ok else "FAILED"), _t(r.attempts), _t(r.error))  # fmt: skip
     return table
 
 
