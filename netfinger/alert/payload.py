@@ -1,7 +1,8 @@
 """Build the alert's change set from a diff, and render it as the webhook's JSON payload. Pure; no I/O.
 
-A device's tier is the ``status`` its verdict carries (banned / suspect / clear / unknown); verdicts
-without one fall back to ``banned`` when banned, ``clear`` when identified, else ``unknown``.
+A device's tier is the ``status`` its verdict carries (banned / suspect / clear / unknown). Verdicts
+without one (or with the default ``unknown``, as reports written before tiers read back) fall back to
+``banned`` when banned, ``clear`` when identified, else ``unknown``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ MAX_TEXT_HOSTS = 20  # lines in the chat ``text``
 
 def tier(host: HostReport) -> str:
     status = getattr(host.verdict, "status", None)
-    if isinstance(status, str) and status in TIERS:
+    if isinstance(status, str) and status in TIERS and status != "unknown":
         return status
     if host.verdict.banned:
         return "banned"
