@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from netfinger.cli.output import add_output_arguments, write_outputs
 from netfinger.errors import UsageError
 from netfinger.match import default_matcher, signatures_version
 from netfinger.report.model import HostReport, Report
-from netfinger.report.output import add_output_arguments, write_outputs
 
 
 def register(subparsers: Any) -> None:

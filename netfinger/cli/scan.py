@@ -11,10 +11,10 @@ import signal
 import sys
 from typing import Any
 
+from netfinger.cli.output import add_output_arguments, write_outputs
 from netfinger.errors import UsageError
 from netfinger.probes import PROBES
 from netfinger.report.model import Report
-from netfinger.report.output import add_output_arguments, write_outputs
 from netfinger.scan import ScanConfig, run_scan
 from netfinger.scan import config as defaults
 from netfinger.scan.credentials import load_credentials

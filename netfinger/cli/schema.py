@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from netfinger.cli import EXIT_OK
-from netfinger.report.output import print_data
+from netfinger.cli.output import print_data
 from netfinger.report.schema import schema_text
 
 
