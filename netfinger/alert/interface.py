@@ -91,7 +91,7 @@ class ChangeSet:
     @property
     def summary(self) -> str:
         """One line for a person; names no device-controlled text."""
-        where = f"site {self.sweep.site}, " if self.sweep.site else ""
+        where = f"site {self.sweep.site}, " if self.sweep.site and self.sweep.site != "default" else ""
         head = f"netfinger ({where}sweep {self.sweep.sweep_id} vs {self.sweep.previous_id})"
         parts = [f"{self.counts[t]} {TRIGGER_WORDS[t]}" for t in TRIGGERS if self.counts.get(t)]
         return f"{head}: {', '.join(parts) or 'no alerting changes'}"

@@ -16,9 +16,11 @@ from netfinger.alert.interface import Transport
 from netfinger.alert.registry import parse_alert_url
 from netfinger.alert.secrets import Secrets, load_secret_file
 from netfinger.cli import EXIT_FAILURE
+from netfinger.cli.output import chatter, write_outputs
 from netfinger.errors import UsageError
+from netfinger.history.database import locate
+from netfinger.history.store import DEFAULT_SITE
 from netfinger.report.model import Report
-from netfinger.report.output import chatter, write_outputs
 
 ALERT_HELP = (
     "after the sweep is recorded in --history, send what changed since the previous sweep to URL "
@@ -75,20 +77,25 @@ def alert_config_from_args(args: argparse.Namespace) -> AlertConfig | None:
     secrets = Secrets(load_secret_file(secret_file) if secret_file else None)
     targets: tuple[Transport, ...] = tuple(parse_alert_url(u, secrets) for u in urls)
     policy = RetryPolicy(attempts=int(args.alert_retries) + 1, timeout=DEFAULT_TIMEOUT)
-    return AlertConfig(targets=targets, triggers=tuple(args.alert_on), policy=policy)
+    site = str(getattr(args, "site", None) or DEFAULT_SITE)
+    return AlertConfig(targets=targets, triggers=tuple(args.alert_on), policy=policy, site=site)
 
 
 def send_alerts(args: argparse.Namespace, report: Report, sweep_id: int, config: AlertConfig) -> bool:
     """Alert for the recorded sweep; report on stderr. False when any delivery failed."""
-    history = Path(args.history)
-    outcome = asyncio.run(alert_sweep(history, sweep_id, report, config))
+    outcome = asyncio.run(alert_sweep(str(args.history), sweep_id, report, config))
+    history = locate(args.history).label
     if outcome.previous_id is None:
-        chatter(args, f"no earlier sweep in {history}: alerts start with the next sweep")
+        chatter(
+            args, f"no earlier sweep of site {config.site} in {history}: alerts start with the next sweep"
+        )
         return True
     if outcome.changes is None or outcome.changes.empty:
         chatter(args, f"nothing to alert since sweep {outcome.previous_id}")
         return True
     hosts = len(outcome.changes.hosts)
+    for target in outcome.already_sent:
+        chatter(args, f"sweep {sweep_id} was recorded before; its alert already reached {target}")
     for d in outcome.deliveries:
         if d.ok:
             chatter(args, f"alert ({hosts} host(s)) sent to {d.target}")

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from netfinger.cli.alerting import add_alert_arguments, alert_config_from_args, write_outputs_and_alert
+from netfinger.cli.output import add_output_arguments
 from netfinger.errors import UsageError
 from netfinger.match import default_matcher, signatures_version
 from netfinger.report.model import HostReport, Report
-from netfinger.report.output import add_output_arguments
 
 
 def register(subparsers: Any) -> None:

@@ -12,10 +12,10 @@ import sys
 from typing import Any
 
 from netfinger.cli.alerting import add_alert_arguments, alert_config_from_args, write_outputs_and_alert
+from netfinger.cli.output import add_output_arguments
 from netfinger.errors import UsageError
 from netfinger.probes import PROBES
 from netfinger.report.model import Report
-from netfinger.report.output import add_output_arguments
 from netfinger.scan import ScanConfig, run_scan
 from netfinger.scan import config as defaults
 from netfinger.scan.credentials import load_credentials

@@ -7,7 +7,7 @@ import argparse
 
 from netfinger.alert.schema import alert_schema_text
 from netfinger.cli import EXIT_OK
-from netfinger.report.output import print_data
+from netfinger.cli.output import print_data
 from netfinger.report.schema import schema_text
 
 

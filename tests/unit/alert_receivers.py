@@ -42,7 +42,7 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 receiver.posts.append(Post(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
@@ -84,7 +84,7 @@ class MailBox:
     attempts: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.attempts += 1
         if self.attempts <= self.fail_first:
             return "451 4.3.0 try again later"
@@ -204,7 +204,7 @@ def parse_syslog(line: bytes) -> SyslogLine:
     """A strict RFC 5424 reading of one line with one SD element; AssertionError when malformed."""
     head = _HEADER.match(line)
     assert head is not None, line
-    rest = line[head.end():].decode("ascii")
+    rest = line[head.end() :].decode("ascii")
     assert rest.startswith("["), rest
     sd_id, _, rest = rest[1:].partition(" ")
     params: dict[str, str] = {}
@@ -212,7 +212,7 @@ def parse_syslog(line: bytes) -> SyslogLine:
         m = _PARAM.match(rest)
         assert m is not None, rest
         params[m.group(1)] = re.sub(r'\\(["\\\]])', r"\1", m.group(2))
-        rest = rest[m.end():]
+        rest = rest[m.end() :]
     assert rest.startswith("] "), rest
     return SyslogLine(int(head.group(1)), head.group(2).decode(), head.group(3).decode(),
                       head.group(4).decode(), head.group(6).decode(), sd_id, params, rest[2:])  # fmt: skip

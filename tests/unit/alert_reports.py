@@ -27,7 +27,7 @@ def report(*hosts: HostReport, start: str = "2026-11-24T02:00:00Z") -> Report:
 
 
 def with_vulns(host: HostReport, *ids: str) -> HostReport:
-    extra = tuple(VulnFinding(id=i, title="=HYPERLINK(\"http://evil.invalid\")") for i in ids)
+    extra = tuple(VulnFinding(id=i, title='=HYPERLINK("http://evil.invalid")') for i in ids)
     verdict = dataclasses.replace(host.verdict, vulnerabilities=host.verdict.vulnerabilities + extra)
     return HostReport(evidence=host.evidence, verdict=verdict)
 

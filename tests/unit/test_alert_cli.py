@@ -21,6 +21,13 @@ def _save(path: Path, data: dict[str, object]) -> str:
     return str(path)
 
 
+def _wednesday(tmp_path: Path) -> str:
+    """Tuesday's devices again, in a new sweep."""
+    again = sample_report()
+    again.scan.start = "2026-11-26T02:00:00Z"
+    return _save(tmp_path / "wednesday.json", again.to_dict())
+
+
 @pytest.fixture
 def reports(tmp_path: Path) -> tuple[str, str]:
     """A sweep with one Axis camera, then one that adds a Hikvision and a Dahua (banned, vulnerable)."""
@@ -40,16 +47,28 @@ def test_match_with_history_alerts_on_the_second_sweep_only(
         assert "alerts start with the next sweep" in capsys.readouterr().err
         assert main(["match", tuesday, *common]) == EXIT_OK
         assert len(hook.posts) == 1
-        assert main(["match", tuesday, *common]) == EXIT_OK  # unchanged: nothing sent
+        assert f"alert (2 host(s)) sent to {hook.url}" in capsys.readouterr().err
+        assert main(["match", tuesday, *common]) == EXIT_OK  # the same sweep again (same uid)
+        assert len(hook.posts) == 1
+        assert "sweep 2 was recorded before; its alert already reached" in capsys.readouterr().err
+        assert main(["match", _wednesday(tmp_path), *common]) == EXIT_OK  # unchanged: nothing sent
         assert len(hook.posts) == 1
     err = capsys.readouterr().err
-    assert f"alert (2 host(s)) sent to {hook.url}" in err and "nothing to alert since sweep 2" in err
+    assert "nothing to alert since sweep 2" in err
     body = json.loads(hook.posts[0].body)
     assert body["sweep"]["id"] == 2 and body["sweep"]["previous_id"] == 1
-    banned = sorted((h["manufacturer"], h["event"], h["tier"], "new-banned" in h["triggers"]) for h in body["hosts"])
+    banned = sorted(
+        (h["manufacturer"], h["event"], h["tier"], "new-banned" in h["triggers"]) for h in body["hosts"]
+    )
     assert banned == [("Dahua", "new", "banned", True), ("Hikvision", "new", "banned", True)]
     (record,) = list_deliveries(Path(db))
-    assert (record.sweep_id, record.previous_id, record.ok, record.attempts, record.hosts) == (2, 1, True, 1, 2)
+    assert (record.sweep_id, record.previous_id, record.ok, record.attempts, record.hosts) == (
+        2,
+        1,
+        True,
+        1,
+        2,
+    )
 
 
 def test_failed_delivery_exits_3_is_reported_and_recorded(
@@ -65,7 +84,12 @@ def test_failed_delivery_exits_3_is_reported_and_recorded(
     assert f"alert to {hook.url} FAILED after 1 attempt(s): HTTP 404 Not Found" in err
     assert main(["history", "--db", db, "--alerts", "--json"]) == EXIT_OK
     (row,) = json.loads(capsys.readouterr().out)["alerts"]
-    assert (row["sweep"], row["ok"], row["error"], row["target"]) == (2, False, "HTTP 404 Not Found", hook.url)
+    assert (row["sweep"], row["ok"], row["error"], row["target"]) == (
+        2,
+        False,
+        "HTTP 404 Not Found",
+        hook.url,
+    )
     assert main(["history", "--db", db, "--alerts"]) == EXIT_OK
     assert "FAILED" in capsys.readouterr().out
 
@@ -80,7 +104,11 @@ def test_failed_delivery_exits_3_is_reported_and_recorded(
     ("syslog://127.0.0.1?facility=nope", "facility must be one of"),
 ])  # fmt: skip
 def test_bad_alert_urls_are_usage_errors_that_never_echo_a_secret(
-    tmp_path: Path, reports: tuple[str, str], capsys: pytest.CaptureFixture[str], url: str, message: str,
+    tmp_path: Path,
+    reports: tuple[str, str],
+    capsys: pytest.CaptureFixture[str],
+    url: str,
+    message: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("NETFINGER_SMTP_PASSWORD", raising=False)

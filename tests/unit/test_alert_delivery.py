@@ -11,7 +11,13 @@ import json
 from email.message import EmailMessage
 
 import jsonschema
-from alert_receivers import parse_syslog, smtp_receiver, syslog_tcp_receiver, syslog_udp_receiver, webhook_receiver
+from alert_receivers import (
+    parse_syslog,
+    smtp_receiver,
+    syslog_tcp_receiver,
+    syslog_udp_receiver,
+    webhook_receiver,
+)
 from alert_reports import HOSTILE_CVE, axis_host, dahua_host, hostile_banned, report, sweep
 
 from netfinger.alert.deliver import Delivery, RetryPolicy, deliver_one
@@ -113,7 +119,9 @@ def _mail_body(msg: EmailMessage) -> str:
 
 
 def test_smtp_mail_is_plain_text_with_the_html_report_attached() -> None:
-    async def run() -> tuple[Delivery, list[EmailMessage], list[tuple[str, str]], list[tuple[str, list[str]]]]:
+    async def run() -> tuple[
+        Delivery, list[EmailMessage], list[tuple[str, str]], list[tuple[str, list[str]]]
+    ]:
         async with smtp_receiver(login=("alerts", "s3cret")) as box:
             url = f"smtp://alerts@127.0.0.1:{box.port}?to=soc@example.org,noc@example.org&from=nf@example.org"
             target = parse_alert_url(url, Secrets(environ={"NETFINGER_SMTP_PASSWORD": "s3cret"}))

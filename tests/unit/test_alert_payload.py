@@ -7,13 +7,6 @@ import json
 
 import jsonschema
 import pytest
-
-from netfinger.alert.interface import DEFAULT_TRIGGERS, TRIGGERS, ChangeSet
-from netfinger.alert.payload import build_changes, tier
-from netfinger.alert.schema import alert_schema
-from netfinger.alert.webhook import build_payload, encode_payload
-from netfinger.history.diff import Change, DeviceEntry, ReportDiff, diff_reports
-from netfinger.report.model import Report
 from alert_reports import (
     axis_host,
     dahua_host,
@@ -24,6 +17,13 @@ from alert_reports import (
     with_vulns,
 )
 
+from netfinger.alert.interface import DEFAULT_TRIGGERS, TRIGGERS, ChangeSet
+from netfinger.alert.payload import build_changes, tier
+from netfinger.alert.schema import alert_schema
+from netfinger.alert.webhook import build_payload, encode_payload
+from netfinger.history.diff import Change, DeviceEntry, ReportDiff, diff_reports
+from netfinger.report.model import Report
+
 
 def _changes(old: Report, new: Report, triggers: tuple[str, ...] = TRIGGERS) -> ChangeSet:
     return build_changes(diff_reports(old, new), sweep(), triggers)
@@ -33,7 +33,7 @@ def test_unchanged_sweep_has_nothing_to_send() -> None:
     same = report(axis_host(), hikvision_host(), dahua_host())
     changes = _changes(same, report(axis_host(), hikvision_host(), dahua_host()))
     assert changes.empty and changes.hosts == ()
-    assert changes.counts == {t: 0 for t in TRIGGERS}
+    assert changes.counts == dict.fromkeys(TRIGGERS, 0)
 
 
 def test_new_banned_device_fires_new_banned_and_vulnerable() -> None:
@@ -74,7 +74,12 @@ def test_gone_fires_for_covered_devices_only_and_only_when_asked() -> None:
     assert _changes(old, new, DEFAULT_TRIGGERS).empty
     changes = _changes(old, new, ("gone",))
     (host,) = changes.hosts
-    assert (host.event, host.triggers, host.manufacturer, host.tier) == ("gone", ("gone",), "Hikvision", "banned")
+    assert (host.event, host.triggers, host.manufacturer, host.tier) == (
+        "gone",
+        ("gone",),
+        "Hikvision",
+        "banned",
+    )
     assert host.new_vulnerabilities == ()
 
 
@@ -83,7 +88,9 @@ def test_suspect_tier_new_and_changed() -> None:
     changes = _changes(report(), report(suspect))
     assert [(h.event, h.triggers, h.tier) for h in changes.hosts] == [("new", ("suspect",), "suspect")]
     # A tier change as the diff reports it (field "status"), for a device seen before.
-    entry = DeviceEntry("mac:00:40:8c:01:02:03", suspect, (Change("status_changed", "status", "clear", "suspect"),))
+    entry = DeviceEntry(
+        "mac:00:40:8c:01:02:03", suspect, (Change("status_changed", "status", "clear", "suspect"),)
+    )
     changes = build_changes(ReportDiff(changed=[entry]), sweep(), DEFAULT_TRIGGERS)
     (host,) = changes.hosts
     assert (host.event, host.triggers, host.previous_tier, host.tier) == (
@@ -91,8 +98,11 @@ def test_suspect_tier_new_and_changed() -> None:
     assert not build_changes(ReportDiff(changed=[entry]), sweep(), ("new-banned", "vulnerable")).hosts
 
 
-@pytest.mark.parametrize(("status", "expected"), [("banned", "banned"), ("suspect", "suspect"),
-                                                  ("clear", "clear"), ("nonsense", "clear"), ("unknown", "clear")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("banned", "banned"), ("suspect", "suspect"), ("clear", "clear"), ("nonsense", "clear"),
+     ("unknown", "clear")],
+)
 def test_tier_uses_status_when_present(status: str, expected: str) -> None:
     assert tier(with_status(axis_host(), status)) == expected
 
@@ -107,7 +117,9 @@ def test_tier_fallback_without_status() -> None:
 
 def test_payload_matches_its_schema_and_lists_every_trigger() -> None:
     old = report(axis_host(), hikvision_host())
-    new = report(axis_host(), with_status(axis_host("192.168.50.8", "00:40:8c:01:02:04"), "suspect"), dahua_host())
+    new = report(
+        axis_host(), with_status(axis_host("192.168.50.8", "00:40:8c:01:02:04"), "suspect"), dahua_host()
+    )
     changes = _changes(old, new)
     payload = json.loads(encode_payload(build_payload(changes)))
     jsonschema.Draft202012Validator(alert_schema()).validate(payload)

@@ -131,9 +131,11 @@ def test_json_entries_carry_the_fields() -> None:
 @pytest.fixture
 def history(tmp_path: Path) -> Path:
     db = tmp_path / "h.sqlite"
-    record_sweep(db, _report(hikvision_host(), axis_host()))
-    record_sweep(db, _report(hikvision_host(), axis_host()))
-    record_sweep(db, _report(_with(hikvision_host(), ip="192.168.50.22"), dahua_host()))
+    nights = [_report(hikvision_host(), axis_host()), _report(hikvision_host(), axis_host()),
+              _report(_with(hikvision_host(), ip="192.168.50.22"), dahua_host())]
+    for day, report in enumerate(nights):
+        report.scan.start = f"2026-11-2{day + 4}T02:00:00Z"  # three nights: three distinct sweeps
+        record_sweep(db, report)
     return db
 
 

@@ -153,7 +153,7 @@ def test_scan_style_outputs_record_history(tmp_path: Path) -> None:
     json_path = tmp_path / "r.json"
     import argparse
 
-    from netfinger.report.output import add_output_arguments, write_outputs
+    from netfinger.cli.output import add_output_arguments, write_outputs
 
     parser = argparse.ArgumentParser()
     add_output_arguments(parser)
