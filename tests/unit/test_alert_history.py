@@ -52,7 +52,8 @@ def test_pruning_a_sweep_drops_its_delivery_rows(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite"
     first = record_sweep(db, report(axis_host()))
     second = record_sweep(db, report(axis_host(), dahua_host(), start="2026-11-25T02:00:00Z"))
-    record_deliveries(db, [DeliveryRecord(s, first, "http://127.0.0.1:9/", True, 1, 1) for s in (first, second)])
+    hook = "http://127.0.0.1:9/"
+    record_deliveries(db, [DeliveryRecord(s, first, hook, True, 1, 1) for s in (first, second)])
     assert prune_sweeps(db, keep=1) == [first]
     assert [r.sweep_id for r in list_deliveries(db)] == [second]
 
