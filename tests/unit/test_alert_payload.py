@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -127,3 +128,9 @@ def test_payload_matches_its_schema_and_lists_every_trigger() -> None:
     assert events == [("gone", ("gone",)), ("new", ("new-banned", "vulnerable")), ("new", ("suspect",))]
     assert payload["counts"] == {"new-banned": 1, "suspect": 1, "vulnerable": 1, "gone": 1}
     assert payload["text"].startswith(payload["summary"])
+
+
+def test_the_documented_example_body_matches_the_schema() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "alerts.md").read_text(encoding="utf-8")
+    example = docs.split("```json\n", 1)[1].split("\n```\n", 1)[0]
+    jsonschema.Draft202012Validator(alert_schema()).validate(json.loads(example))
