@@ -1,9 +1,12 @@
 """``syslog://`` alerts: one RFC 5424 line per changed host, over UDP (default) or TCP.
 
 ``syslog://host[:514]`` and ``syslog+udp://...`` send one datagram per line (at most 2048 bytes, as
-RFC 5426 recommends); ``syslog+tcp://host[:514]`` sends them on one connection with RFC 6587
+RFC 5426 recommends; paced, since UDP drops what a receiver cannot take in a burst — prefer TCP for
+big change sets); ``syslog+tcp://host[:514]`` sends them on one connection with RFC 6587
 octet-counting framing. ``?facility=local0`` picks the facility (default ``user``). Severity is
 warning (4) for newly banned or newly vulnerable devices, notice (5) otherwise.
+
+Every changed host gets its line (the webhook and mail list at most 1000).
 
 A line: ``<PRI>1 TIMESTAMP HOST netfinger PID EVENT [netfinger@32473 sweep=".." ip=".." ...] text``.
 Structured-data values and the text are printable ASCII (control characters and non-ASCII replaced by
@@ -20,7 +23,6 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from netfinger.alert.interface import ChangeSet, DeliveryError, HostChange, Transport
-from netfinger.alert.payload import MAX_HOSTS
 from netfinger.alert.secrets import Secrets
 from netfinger.alert.text import host_line, inert
 from netfinger.errors import UsageError
@@ -29,6 +31,7 @@ from netfinger.report.model import Report
 SD_ID = "netfinger@32473"
 MAX_UDP_BYTES = 2048
 MAX_TCP_LINE_BYTES = 8192
+UDP_BURST, UDP_PAUSE_S = 16, 0.002  # at most ~8,000 datagrams a second
 FACILITIES = {
     "kern": 0, "user": 1, "mail": 2, "daemon": 3, "auth": 4, "syslog": 5, "authpriv": 10,
     **{f"local{i}": 16 + i for i in range(8)},
@@ -92,7 +95,7 @@ class SyslogTransport(Transport):
 
     def lines(self, changes: ChangeSet) -> list[bytes]:
         limit = MAX_TCP_LINE_BYTES if self._tcp else MAX_UDP_BYTES
-        return [build_line(changes, h, self._facility, limit) for h in changes.hosts[:MAX_HOSTS]]
+        return [build_line(changes, h, self._facility, limit) for h in changes.hosts]
 
     async def send(self, changes: ChangeSet, report: Report, io_timeout: float) -> None:
         lines = self.lines(changes)
@@ -109,8 +112,10 @@ class SyslogTransport(Transport):
             asyncio.DatagramProtocol, remote_addr=(self._host, self._port)
         )
         try:
-            for line in lines:
+            for i, line in enumerate(lines, start=1):
                 transport.sendto(line)
+                if i % UDP_BURST == 0:
+                    await asyncio.sleep(UDP_PAUSE_S)  # paced: a burst must not overflow the receiver
         finally:
             transport.close()
 
