@@ -148,6 +148,8 @@ def send_mail(settings: SmtpSettings, msg: EmailMessage, timeout: float) -> None
         raise _code_error(
             exc.smtp_code, text.decode("utf-8", "replace") if isinstance(text, bytes) else text
         ) from exc
+    except smtplib.SMTPNotSupportedError as exc:  # e.g. AUTH offered only after STARTTLS
+        raise DeliveryError(f"{settings.host}: {inert(exc, 200)}", permanent=True) from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(f"{type(exc).__name__}: {inert(exc, 200)}") from exc
 

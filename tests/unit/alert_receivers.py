@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
+import ipaddress
 import re
+import ssl
 import threading
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -20,9 +23,14 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 WAIT_S = 20.0  # generous: a loaded 2-core machine
 
@@ -97,7 +105,9 @@ class MailBox:
 
 
 @contextlib.asynccontextmanager
-async def smtp_receiver(fail_first: int = 0, login: tuple[str, str] | None = None) -> AsyncIterator[MailBox]:
+async def smtp_receiver(fail_first: int = 0, login: tuple[str, str] | None = None,
+                        tls: ssl.SSLContext | None = None) -> AsyncIterator[MailBox]:  # fmt: skip
+    """With ``tls``, the server offers and requires STARTTLS (and AUTH only after it)."""
     box = MailBox(fail_first=fail_first)
 
     def authenticate(server: SMTP, session: Session, envelope: Envelope, mechanism: str,
@@ -110,8 +120,9 @@ async def smtp_receiver(fail_first: int = 0, login: tuple[str, str] | None = Non
     def factory() -> SMTP:
         with warnings.catch_warnings():  # AUTH without TLS: deliberate, on loopback
             warnings.simplefilter("ignore", UserWarning)
-            return SMTP(box, hostname="receiver.test", auth_require_tls=False, authenticator=authenticate,
-                        auth_required=login is not None)  # fmt: skip
+            return SMTP(box, hostname="receiver.test", auth_require_tls=tls is not None,
+                        authenticator=authenticate, auth_required=login is not None,
+                        tls_context=tls, require_starttls=tls is not None)  # fmt: skip
 
     server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0)
     box.port = server.sockets[0].getsockname()[1]
@@ -216,3 +227,24 @@ def parse_syslog(line: bytes) -> SyslogLine:
     assert rest.startswith("] "), rest
     return SyslogLine(int(head.group(1)), head.group(2).decode(), head.group(3).decode(),
                       head.group(4).decode(), head.group(6).decode(), sd_id, params, rest[2:])  # fmt: skip
+
+
+def self_signed_tls(directory: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server context for 127.0.0.1 and the certificate file a client trusts it by."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))  # fmt: skip
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context, cert_file

@@ -143,3 +143,20 @@ def test_secret_file_fills_placeholders_and_must_be_private(
     assert post.headers["authorization"] == "Bearer from-file"
     (record,) = list_deliveries(Path(db))
     assert record.target == "${HOOK_URL}"  # as typed: the history never holds the secret
+
+
+def test_alert_on_gone_reports_covered_devices_that_disappeared(
+    tmp_path: Path, reports: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "h.sqlite")
+    tuesday = reports[1]
+    thursday = report(axis_host(), start="2026-11-27T02:00:00Z")  # the Hikvision and Dahua are off
+    with webhook_receiver() as hook:
+        for day in (tuesday, _save(tmp_path / "thursday.json", thursday.to_dict())):
+            assert main(["match", day, "--history", db, "--alert", hook.url, "--alert-on", "gone", "-q"]) == 0
+    (post,) = hook.posts
+    body = json.loads(post.body)
+    assert body["counts"] == {"gone": 2}
+    gone = sorted((h["event"], h["manufacturer"], h["triggers"][0]) for h in body["hosts"])
+    assert gone == [("gone", "Dahua", "gone"), ("gone", "Hikvision", "gone")]
+    assert body["summary"] == "netfinger (sweep 2 vs 1): 2 gone"

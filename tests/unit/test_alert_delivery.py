@@ -9,10 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 from email.message import EmailMessage
+from pathlib import Path
 
 import jsonschema
+import pytest
 from alert_receivers import (
     parse_syslog,
+    self_signed_tls,
     smtp_receiver,
     syslog_tcp_receiver,
     syslog_udp_receiver,
@@ -216,3 +219,31 @@ def test_syslog_tcp_refused_is_retried_then_reported() -> None:
 
     delivery = asyncio.run(run())
     assert (delivery.ok, delivery.attempts) == (False, 2) and "syslog TCP to 127.0.0.1" in delivery.error
+
+
+def test_smtp_starttls_then_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tls, cert = self_signed_tls(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts the test certificate only
+
+    async def run(query: str) -> tuple[Delivery, int]:
+        async with smtp_receiver(login=("alerts", "s3cret"), tls=tls) as box:
+            url = f"smtp://alerts:${{PW}}@127.0.0.1:{box.port}?to=soc@example.org{query}"
+            target = parse_alert_url(url, Secrets(environ={"PW": "s3cret"}))
+            return await deliver_one(target, _changes(), NEW, FAST), len(box.messages)
+
+    delivery, received = asyncio.run(run("&starttls=always"))
+    assert (delivery.ok, received) == (True, 1)
+    delivery, received = asyncio.run(run("&starttls=never"))  # the server insists on TLS first
+    assert (delivery.ok, delivery.attempts, received) == (False, 1, 0)
+    assert delivery.error == "127.0.0.1: SMTP AUTH extension not supported by server."
+
+
+def test_smtp_starttls_always_refuses_a_plain_server() -> None:
+    async def run() -> Delivery:
+        async with smtp_receiver() as box:
+            url = f"smtp://127.0.0.1:{box.port}?to=soc@example.org&starttls=always"
+            return await deliver_one(parse_alert_url(url, Secrets(environ={})), _changes(), NEW, FAST)
+
+    delivery = asyncio.run(run())
+    assert (delivery.ok, delivery.attempts) == (False, 1)
+    assert delivery.error == "127.0.0.1 does not offer STARTTLS (starttls=always)"
