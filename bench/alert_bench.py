@@ -87,9 +87,11 @@ def main() -> None:
         mail_s = _median(lambda: build_message(changes, new, settings), runs=1)  # noqa: B023
         syslog = SyslogTransport("syslog://127.0.0.1", "127.0.0.1", 514, False, 1)
         lines_s = _median(lambda: syslog.lines(changes))  # noqa: B023
-        print(f"{n} hosts, {len(changes.hosts)} alerting: diff {diff_s * 1000:.0f} ms, change set "
-              f"{build_s * 1000:.0f} ms, webhook body {body_s * 1000:.0f} ms ({len(body) / 1e6:.2f} MB), "
-              f"mail with HTML report {mail_s * 1000:.0f} ms, syslog lines {lines_s * 1000:.0f} ms")
+        print(
+            f"{n} hosts, {len(changes.hosts)} alerting: diff {diff_s * 1000:.0f} ms, change set "
+            f"{build_s * 1000:.0f} ms, webhook body {body_s * 1000:.0f} ms ({len(body) / 1e6:.2f} MB), "
+            f"mail with HTML report {mail_s * 1000:.0f} ms, syslog lines {lines_s * 1000:.0f} ms"
+        )
         sent = asyncio.run(_deliver_all_kinds(changes, new))
         print("  delivered to 127.0.0.1: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in sent.items()))
 

@@ -101,8 +101,13 @@ def test_suspect_tier_new_and_changed() -> None:
 
 @pytest.mark.parametrize(
     ("status", "expected"),
-    [("banned", "banned"), ("suspect", "suspect"), ("clear", "clear"), ("nonsense", "clear"),
-     ("unknown", "clear")],
+    [
+        ("banned", "banned"),
+        ("suspect", "suspect"),
+        ("clear", "clear"),
+        ("nonsense", "clear"),
+        ("unknown", "clear"),
+    ],
 )
 def test_tier_uses_status_when_present(status: str, expected: str) -> None:
     assert tier(with_status(axis_host(), status)) == expected
