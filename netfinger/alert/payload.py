@@ -31,6 +31,9 @@ def tier(host: HostReport) -> str:
 
 def _previous_tier(entry: DeviceEntry, now: str) -> str:
     """The tier before the change: from a status change when the diff has one, else from banned."""
+    old_status = getattr(entry, "old_status", None)
+    if isinstance(old_status, str) and old_status in TIERS and old_status != "unknown":
+        return old_status
     for change in entry.changes:
         if change.field == "status" and isinstance(change.old, str):
             return change.old
@@ -48,7 +51,7 @@ def _fired(event: str, now: str, before: str | None, new_vulns: tuple[str, ...])
     fired = []
     if now == "banned" and before != "banned" and event != "gone":
         fired.append("new-banned")
-    if now == "suspect" and before != "suspect" and event != "gone":
+    if now == "suspect" and before not in COVERED_TIERS and event != "gone":  # not banned -> suspect
         fired.append("suspect")
     if new_vulns and event != "gone":
         fired.append("vulnerable")

@@ -2,7 +2,7 @@
 
 ``add_output_arguments`` adds ``--json/--csv/--html/--ocsf/--ecs FILE`` ('-' = stdout), ``--format``
 (what goes to stdout, default a table), ``--why``, ``--history DB``, ``--site``/``--sensor``,
-``--fail-on banned|vulnerable`` and ``--quiet``. ``write_outputs`` writes them all (files atomically),
+``--fail-on banned|suspect|vulnerable`` and ``--quiet``. ``write_outputs`` writes them all (files atomically),
 records the sweep, and returns the process exit code. This is CLI orchestration: ``report/`` only
 renders, ``history/`` only stores.
 """
@@ -26,7 +26,7 @@ from netfinger.report.atomic import atomic_write_chunks
 from netfinger.report.model import Report
 
 FILE_OPTIONS = ("json", "csv", "html")
-FAIL_ON = ("banned", "vulnerable")
+FAIL_ON = ("banned", "suspect", "vulnerable")
 STDOUT = "-"
 
 
@@ -48,7 +48,8 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
                        help="the sensor that ran the sweep (default: this host's name)")
     group.add_argument(
         "--fail-on", choices=FAIL_ON, action="append", default=[],
-        help="exit 1 when any host is banned / vulnerable (repeatable)",
+        help="exit 1 when any host is banned (confirmed), suspect (points at a regulated maker, not "
+        "confirmed) or vulnerable; repeatable: --fail-on banned --fail-on suspect fails on either",
     )  # fmt: skip
     group.add_argument("-q", "--quiet", action="store_true", help="no table and no progress on the terminal")
 
@@ -84,6 +85,7 @@ def failed_checks(report: Report, fail_on: list[str]) -> list[str]:
     """The ``--fail-on`` conditions this report meets."""
     hits = {
         "banned": any(h.verdict.banned for h in report.hosts),
+        "suspect": any(h.verdict.status == "suspect" for h in report.hosts),
         "vulnerable": any(h.verdict.vulnerabilities for h in report.hosts),
     }
     return [name for name in FAIL_ON if name in fail_on and hits[name]]

@@ -1,7 +1,9 @@
 """What changed between two reports: new, gone and changed devices. Pure; no I/O.
 
 Hosts are matched by identity (MAC, else IP; see :mod:`netfinger.history.identity`). A field that is
-unknown in one of the two reports (a probe did not answer this time) is not reported as a change.
+unknown in one of the two reports (a probe did not answer this time) is not reported as a change. A
+move between verdict tiers (banned, suspect, clear, unknown) is one ``status`` change, and every
+changed device carries its old and new status (``old_status``, ``status``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ _COMPARED = (
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    kind: str  # ip_changed, model_changed, firmware_changed, newly_banned, new_vulnerability, ...
+    kind: str  # ip_changed, model_changed, firmware_changed, newly_banned, status_changed, new_vulnerability…
     field: str
     old: Any
     new: Any
@@ -41,14 +43,26 @@ class DeviceEntry:
     identity: str
     host: HostReport
     changes: tuple[Change, ...] = ()
+    old_status: str | None = None  # the tier in the older report (changed devices only)
+
+    @property
+    def status(self) -> str:
+        return self.host.verdict.status
+
+    @property
+    def status_moved(self) -> bool:
+        """The device moved between tiers (banned, suspect, clear, unknown)."""
+        return self.old_status is not None and self.old_status != self.status
 
     def to_dict(self) -> dict[str, Any]:
         v = self.host.verdict
         out: dict[str, Any] = {
             "identity": self.identity, "ip": self.host.evidence.ip, "mac": self.host.evidence.mac,
             "manufacturer": v.manufacturer, "brand": v.brand, "model": v.model, "firmware": v.firmware,
-            "banned": v.banned, "vulnerabilities": [f.id for f in v.vulnerabilities],
+            "banned": v.banned, "status": v.status, "vulnerabilities": [f.id for f in v.vulnerabilities],
         }  # fmt: skip
+        if self.old_status is not None:
+            out["old_status"] = self.old_status
         if self.changes:
             out["changes"] = [c.to_dict() for c in self.changes]
         return out
@@ -92,9 +106,9 @@ def host_changes(old: HostReport, new: HostReport) -> list[Change]:
         before, after = _value(old, attr), _value(new, attr)
         if before and after and before != after:
             changes.append(Change(kind, attr, before, after))
-    if old.verdict.banned != new.verdict.banned:
-        kind = "newly_banned" if new.verdict.banned else "no_longer_banned"
-        changes.append(Change(kind, "banned", old.verdict.banned, new.verdict.banned))
+    before_status, after_status = old.verdict.status, new.verdict.status
+    if before_status != after_status:
+        changes.append(Change(_tier_kind(before_status, after_status), "status", before_status, after_status))
     before_ids = [f.id for f in old.verdict.vulnerabilities]
     after_ids = [f.id for f in new.verdict.vulnerabilities]
     changes += [
@@ -104,6 +118,15 @@ def host_changes(old: HostReport, new: HostReport) -> list[Change]:
         Change("vulnerability_fixed", "vulnerabilities", v, None) for v in before_ids if v not in after_ids
     ]
     return changes
+
+
+def _tier_kind(before: str, after: str) -> str:
+    """``newly_banned``/``no_longer_banned`` when the banned tier is entered/left, else ``status_changed``."""
+    if after == "banned":
+        return "newly_banned"
+    if before == "banned":
+        return "no_longer_banned"
+    return "status_changed"
 
 
 def _by_identity(report: Report) -> dict[str, HostReport]:
@@ -140,7 +163,8 @@ def diff_reports(old: Report, new: Report) -> ReportDiff:
     for key, old_key in pairs.items():
         changes = host_changes(before[old_key], after[key])
         if changes:
-            result.changed.append(DeviceEntry(key, after[key], tuple(changes)))
+            old_status = before[old_key].verdict.status
+            result.changed.append(DeviceEntry(key, after[key], tuple(changes), old_status))
     for entries in (result.new, result.gone, result.changed):
         entries.sort(key=_ip_order)
     return result

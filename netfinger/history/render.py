@@ -23,6 +23,7 @@ _KIND_WORDS = {
     "firmware_changed": "firmware changed",
     "newly_banned": "newly banned",
     "no_longer_banned": "no longer banned",
+    "status_changed": "status changed",
     "new_vulnerability": "new vulnerability",
     "vulnerability_fixed": "vulnerability fixed",
 }

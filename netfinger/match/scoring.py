@@ -6,11 +6,13 @@ Scored, not first-hit: each rule counts once per host (its best hit), and a make
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from netfinger.evidence import HostEvidence, Observation, normalise_mac
-from netfinger.match.model import ANY_VENDOR, Rule
+from netfinger.match.model import ANY_VENDOR, NameForm, Rule
 from netfinger.match.rules import Extracted, RuleIndex
 
 OuiLookup = Callable[[str], str | None]
@@ -44,6 +46,30 @@ def derived_observations(host: HostEvidence, oui: OuiLookup | None) -> list[Obse
         org = oui(norm)
         if org:
             out.append(Observation("mac.oui_org", org, source="derived"))
+    return out
+
+
+NAME_SCOPE_FIELD = "wsd.scope.name"
+
+
+def compile_forms(forms: Sequence[NameForm]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((f.field, re.compile(f.pattern)) for f in forms)
+
+
+def name_scope_observations(
+    observations: Iterable[Observation], forms: tuple[tuple[str, re.Pattern[str]], ...]
+) -> list[Observation]:
+    """A maker named in another scope form (``type/manufacturer/X``, ``mfr/X``, ``hardware/X``), read
+    as a name scope so the name rules see it; at most one derived observation per distinct name."""
+    seen = {o.value for o in observations if o.field == NAME_SCOPE_FIELD}
+    out: list[Observation] = []
+    for obs in observations:
+        for fld, pattern in forms:
+            found = pattern.match(obs.value) if obs.field == fld else None
+            name = unquote(found.group("name")).strip() if found else ""
+            if name and name not in seen:
+                seen.add(name)
+                out.append(Observation(NAME_SCOPE_FIELD, name, source=f"derived:{fld}"))
     return out
 
 

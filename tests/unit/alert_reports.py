@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 from netfinger.alert.interface import SweepInfo
-from netfinger.match.interface import Verdict, VulnFinding
+from netfinger.match.interface import VulnFinding
 from netfinger.report.model import HostReport, Report
 from netfinger.report.samples import axis_host, dahua_host, hikvision_host, hostile_host, sample_scan_info
 
 HOSTILE_CVE = "CVE-2099-0001\x1b[2J<b>x</b>"
-
-
-@dataclass(frozen=True)
-class TieredVerdict(Verdict):
-    """A verdict carrying the ``status`` tier the precision work adds."""
-
-    status: str = "unknown"
 
 
 def report(*hosts: HostReport, start: str = "2026-11-24T02:00:00Z") -> Report:
@@ -33,16 +25,15 @@ def with_vulns(host: HostReport, *ids: str) -> HostReport:
 
 
 def with_status(host: HostReport, status: str) -> HostReport:
-    v = host.verdict
-    fields = {f.name: getattr(v, f.name) for f in dataclasses.fields(Verdict)}
-    return HostReport(evidence=host.evidence, verdict=TieredVerdict(**fields, status=status))
+    verdict = dataclasses.replace(host.verdict, status=status, banned=status == "banned")
+    return HostReport(evidence=host.evidence, verdict=verdict)
 
 
 def hostile_banned() -> HostReport:
     """The sample hostile host (markup, ANSI, HTML, formula, bidi override), banned and vulnerable."""
     h = hostile_host()
     return HostReport(evidence=h.evidence, verdict=dataclasses.replace(
-        h.verdict, banned=True, vulnerabilities=(VulnFinding(id=HOSTILE_CVE),)))  # fmt: skip
+        h.verdict, banned=True, status="banned", vulnerabilities=(VulnFinding(id=HOSTILE_CVE),)))  # fmt: skip
 
 
 def sweep(sweep_id: int = 2, previous_id: int = 1) -> SweepInfo:

@@ -22,7 +22,7 @@ from netfinger.alert.interface import DEFAULT_TRIGGERS, TRIGGERS, ChangeSet
 from netfinger.alert.payload import build_changes, tier
 from netfinger.alert.schema import alert_schema
 from netfinger.alert.webhook import build_payload, encode_payload
-from netfinger.history.diff import Change, DeviceEntry, ReportDiff, diff_reports
+from netfinger.history.diff import diff_reports
 from netfinger.report.model import Report
 
 
@@ -88,15 +88,18 @@ def test_suspect_tier_new_and_changed() -> None:
     suspect = with_status(axis_host(), "suspect")
     changes = _changes(report(), report(suspect))
     assert [(h.event, h.triggers, h.tier) for h in changes.hosts] == [("new", ("suspect",), "suspect")]
-    # A tier change as the diff reports it (field "status"), for a device seen before.
-    entry = DeviceEntry(
-        "mac:00:40:8c:01:02:03", suspect, (Change("status_changed", "status", "clear", "suspect"),)
-    )
-    changes = build_changes(ReportDiff(changed=[entry]), sweep(), DEFAULT_TRIGGERS)
+    # A device seen before, moving from clear to suspect: the diff's status change.
+    changes = _changes(report(axis_host()), report(suspect), DEFAULT_TRIGGERS)
     (host,) = changes.hosts
     assert (host.event, host.triggers, host.previous_tier, host.tier) == (
         "changed", ("suspect",), "clear", "suspect")  # fmt: skip
-    assert not build_changes(ReportDiff(changed=[entry]), sweep(), ("new-banned", "vulnerable")).hosts
+    assert host.changes == ({"kind": "status_changed", "field": "status", "old": "clear", "new": "suspect"},)
+    assert _changes(report(axis_host()), report(suspect), ("new-banned", "vulnerable")).empty
+    # suspect -> banned is new-banned; banned -> suspect is no news (nothing appeared)
+    hik_suspect = with_status(hikvision_host(), "suspect")
+    up = _changes(report(hik_suspect), report(hikvision_host())).hosts
+    assert [(h.triggers, h.previous_tier) for h in up] == [(("new-banned",), "suspect")]
+    assert _changes(report(hikvision_host()), report(hik_suspect)).empty
 
 
 @pytest.mark.parametrize(

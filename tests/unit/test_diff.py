@@ -66,20 +66,45 @@ def test_ip_change_keeps_identity_by_mac() -> None:
 
 def test_newly_banned_new_vulnerability_and_model_change() -> None:
     # A rebranded box first seen as a generic camera, later identified (say after a signature update).
-    old = _with(axis_host(), manufacturer=None, brand="Annke", model="C800", firmware=None)
+    old = _with(axis_host(), manufacturer=None, brand="Annke", model="C800", firmware=None, status="unknown")
     new = _with(
         axis_host(),
         manufacturer="Hikvision",
         brand="Annke",
         model="DS-2CD2087G2-LU",
         banned=True,
+        status="banned",
         vulnerabilities=(VulnFinding(id="CVE-2021-36260", kev=True),),
     )
     assert _kinds(old, new) == [
         ("model_changed", "C800", "DS-2CD2087G2-LU"),
-        ("newly_banned", False, True),
+        ("newly_banned", "unknown", "banned"),
         ("new_vulnerability", None, "CVE-2021-36260"),
     ]
+
+
+def test_moves_between_tiers_are_changes_with_old_and_new_status() -> None:
+    banned = hikvision_host()
+    suspect = _with(banned, banned=False, banned_by=(), status="suspect")
+    clear = _with(axis_host(), status="clear")
+    assert _kinds(suspect, banned) == [("newly_banned", "suspect", "banned")]
+    assert _kinds(banned, suspect) == [("no_longer_banned", "banned", "suspect")]
+    unknown = _with(clear, manufacturer=None, status="unknown")
+    assert _kinds(unknown, _with(unknown, status="suspect")) == [("status_changed", "unknown", "suspect")]
+    d = diff_reports(_report(suspect, clear), _report(banned, clear))
+    entry = d.changed[0]
+    assert (entry.old_status, entry.status, entry.status_moved) == ("suspect", "banned", True)
+    data = d.to_dict()["changed"][0]
+    assert (data["old_status"], data["status"]) == ("suspect", "banned")
+    assert data["changes"] == [{"kind": "newly_banned", "field": "status", "old": "suspect", "new": "banned"}]
+    text = to_text(diff_view(d, "a", "b"), width=240)
+    assert "newly banned: suspect -> banned" in text
+
+
+def test_unchanged_tier_is_still_reported_on_a_changed_device() -> None:
+    old = hikvision_host()
+    entry = diff_reports(_report(old), _report(_with(old, firmware="V5.5.0"))).changed[0]
+    assert (entry.old_status, entry.status, entry.status_moved) == ("banned", "banned", False)
 
 
 def test_unknown_values_are_not_changes() -> None:

@@ -32,9 +32,13 @@ def build_host(case: dict[str, Any]) -> HostEvidence:
 def test_case_verdict(case: dict[str, Any]) -> None:
     verdict = default_matcher().classify(build_host(case))
     expect = case["expect"]
-    for key in ("manufacturer", "brand", "model", "firmware", "device_type", "banned"):
+    for key in ("manufacturer", "brand", "model", "firmware", "device_type", "banned", "status"):
         if key in expect:
             assert getattr(verdict, key) == expect[key], (key, verdict)
+    assert verdict.banned == (verdict.status == "banned")
+    assert (verdict.suspect is not None) == (verdict.status == "suspect")
+    if expect.get("banned") is False and "status" not in expect:
+        assert verdict.status != "suspect", f"{verdict.status}: say status: suspect in the case"
     assert sorted(f.id for f in verdict.vulnerabilities) == sorted(expect.get("cves", []))
     if "kev" in expect:
         assert sorted(f.id for f in verdict.vulnerabilities if f.kev) == sorted(expect["kev"])
