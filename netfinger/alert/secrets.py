@@ -2,8 +2,9 @@
 
 A password or token never has to appear on the command line (where ``ps``, shell history and logs
 see it): ``--alert 'smtp://alice:${SMTP_PASSWORD}@mail.example:587?to=soc@example.org'`` or a whole
-webhook URL as ``--alert '${SLACK_WEBHOOK_URL}'``. A literal password in the URL, or a literal value
-for a query parameter named like a secret (``token``, ``key``, ...), is refused. What is logged and
+webhook URL as ``--alert '${SLACK_WEBHOOK_URL}'``. A literal password in the URL, a literal value
+for a query parameter named like a secret (``token``, ``key``, ...), or a literal Slack, Teams or
+Discord webhook URL (their path is the secret) is refused. What is logged and
 recorded is always the URL as given, placeholders unexpanded.
 
 The secret file (``--alert-secret-file``) holds ``NAME=value`` lines (``#`` comments); it must not
@@ -27,6 +28,10 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SECRET_QUERY_KEYS = frozenset({
     "token", "access_token", "key", "apikey", "api_key", "secret", "password", "pass", "sig", "signature",
 })  # fmt: skip
+# Webhook services whose URL path is itself the secret: such a URL must come from a placeholder.
+SECRET_PATH_HOSTS = (("hooks.slack.com", "/"), ("discord.com", "/api/webhooks/"),
+                     ("discordapp.com", "/api/webhooks/"), ("webhook.office.com", "/"),
+                     ("outlook.office.com", "/webhook"))  # fmt: skip
 
 
 def load_secret_file(path: Path) -> dict[str, str]:
@@ -84,6 +89,16 @@ def _is_placeholder(value: str) -> bool:
     return _PLACEHOLDER.fullmatch(value) is not None
 
 
+def _refuse_secret_path(hostname: str, path: str) -> None:
+    host = hostname.lower()
+    for suffix, prefix in SECRET_PATH_HOSTS:
+        if (host == suffix or host.endswith("." + suffix)) and path.startswith(prefix):
+            raise UsageError(
+                f"a {suffix} webhook URL is a secret: set it in the environment or --alert-secret-file "
+                "and pass --alert '${NAME}'"
+            )
+
+
 def refuse_literal_secrets(text: str) -> None:
     """UsageError when the URL as typed carries a password or token in the clear."""
     if _is_placeholder(text.strip()):
@@ -96,6 +111,8 @@ def refuse_literal_secrets(text: str) -> None:
             f"alert URL {parts.scheme}://{userinfo.partition(':')[0]}@... carries a password; put it in "
             "the environment or --alert-secret-file and write ${NAME} instead"
         )
+    if "${" not in parts.path:
+        _refuse_secret_path(parts.hostname or "", parts.path)
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if key.lower() in SECRET_QUERY_KEYS and value and not _is_placeholder(value):
             raise UsageError(

@@ -52,13 +52,17 @@ def test_secret_file_errors_never_quote_a_value(tmp_path: Path) -> None:
 @pytest.mark.parametrize("url", [
     "smtp://alice:${PW}@mail.example.org?to=a@example.org", "${WHOLE_URL}",
     "https://h.example.org/x?token=${T}", "https://h.example.org/services/${PATH_SECRET}",
+    "https://hooks.slack.com/services/${SLACK_PATH}",
 ])  # fmt: skip
 def test_placeholders_are_accepted(url: str) -> None:
     refuse_literal_secrets(url)
 
 
 @pytest.mark.parametrize("url", ["smtp://alice:pw@mail.example.org", "https://h.example.org/?api_key=k",
-                                 "https://h.example.org/?Signature=abc"])  # fmt: skip
+                                 "https://h.example.org/?Signature=abc",
+                                 "https://hooks.slack.com/services/T000/B000/XXXX",
+                                 "https://contoso.webhook.office.com/webhookb2/abc",
+                                 "https://discord.com/api/webhooks/1/abc"])  # fmt: skip
 def test_literal_secrets_are_refused(url: str) -> None:
     with pytest.raises(UsageError):
         refuse_literal_secrets(url)
