@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from netfinger.alert.deliver import Delivery, RetryPolicy, deliver_all
 from netfinger.alert.interface import DEFAULT_TRIGGERS, ChangeSet, SweepInfo, Transport
 from netfinger.alert.payload import build_changes
+from netfinger.errors import NetfingerError
 from netfinger.history.alerts import DeliveryRecord, delivered_targets, record_deliveries
 from netfinger.history.diff import diff_reports
 from netfinger.history.store import DEFAULT_SITE, Db, load_sweep, sweep_ids
@@ -61,7 +62,13 @@ async def alert_sweep(history: Db, sweep_id: int, report: Report, config: AlertC
     previous_id = previous_sweep_id(history, sweep_id, config.site)
     if previous_id is None:
         return AlertOutcome(previous_id=None)
-    previous = load_sweep(history, previous_id)
+    try:
+        previous = load_sweep(history, previous_id)
+    except NetfingerError as exc:  # e.g. a previous report this version cannot read
+        failed = [Delivery(t.display, False, 0, f"cannot compare with sweep {previous_id}: {exc}")
+                  for t in config.targets]  # fmt: skip
+        record_deliveries(history, _records(sweep_id, previous_id, 0, failed, config.site))
+        return AlertOutcome(previous_id, None, tuple(failed))
     info = sweep_info(report, sweep_id, previous_id, previous, config.site)
     changes = build_changes(diff_reports(previous, report), info, config.triggers)
     done = delivered_targets(history, sweep_id) if not changes.empty else set()

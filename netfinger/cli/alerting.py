@@ -90,10 +90,10 @@ def send_alerts(args: argparse.Namespace, report: Report, sweep_id: int, config:
             args, f"no earlier sweep of site {config.site} in {history}: alerts start with the next sweep"
         )
         return True
-    if outcome.changes is None or outcome.changes.empty:
+    if outcome.changes is not None and outcome.changes.empty:
         chatter(args, f"nothing to alert since sweep {outcome.previous_id}")
         return True
-    hosts = len(outcome.changes.hosts)
+    hosts = len(outcome.changes.hosts) if outcome.changes is not None else 0
     for target in outcome.already_sent:
         chatter(args, f"sweep {sweep_id} was recorded before; its alert already reached {target}")
     for d in outcome.deliveries:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,20 @@ def test_alert_on_gone_reports_covered_devices_that_disappeared(
     gone = sorted((h["event"], h["manufacturer"], h["triggers"][0]) for h in body["hosts"])
     assert gone == [("gone", "Dahua", "gone"), ("gone", "Hikvision", "gone")]
     assert body["summary"] == "netfinger (sweep 2 vs 1): 2 gone"
+
+
+def test_an_unreadable_previous_sweep_is_a_recorded_failure_not_a_silent_skip(
+    tmp_path: Path, reports: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "h.sqlite"
+    monday, tuesday = reports
+    with webhook_receiver() as hook:
+        args = ["--history", str(db), "--alert", hook.url, "-q"]
+        assert main(["match", monday, *args]) == EXIT_OK
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE sweeps SET report = '{\"schema\": \"something/9\"}' WHERE id = 1")
+        assert main(["match", tuesday, *args]) == EXIT_FAILURE
+    assert hook.posts == []
+    assert "FAILED after 0 attempt(s): cannot compare with sweep 1" in capsys.readouterr().err
+    (record,) = list_deliveries(db)
+    assert (record.sweep_id, record.ok, record.attempts) == (2, False, 0)
