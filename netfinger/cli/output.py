@@ -25,7 +25,7 @@ from netfinger.report import RENDERERS, RenderOptions
 from netfinger.report.atomic import atomic_write_chunks
 from netfinger.report.model import Report
 
-FILE_OPTIONS = ("json", "csv", "html")
+FILE_OPTIONS = ("json", "csv", "html", "ocsf", "ecs")
 FAIL_ON = ("banned", "vulnerable")
 STDOUT = "-"
 
@@ -35,11 +35,14 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout)")
     group.add_argument("--csv", metavar="FILE", help="write one CSV row per host to FILE ('-' for stdout)")
     group.add_argument("--html", metavar="FILE", help="write a self-contained HTML report to FILE")
+    group.add_argument("--ocsf", metavar="FILE",
+                       help="write OCSF 1.x JSON lines (device inventory, vulnerability findings) to FILE")
+    group.add_argument("--ecs", metavar="FILE", help="write Elastic Common Schema NDJSON for _bulk to FILE")
     group.add_argument(
         "--format", choices=tuple(RENDERERS), default=None, help="what to print on stdout (default: table)"
     )
     group.add_argument("--why", action="store_true", help="show the evidence behind each verdict")
-    group.add_argument("--history", "--db", dest="history", metavar="DB",
+    group.add_argument("--history", metavar="DB",
                        help=f"record this sweep in the {DB_HELP}")
     group.add_argument("--site", metavar="NAME", default=DEFAULT_SITE, type=_site,
                        help="the site this sweep belongs to, in the history and the SIEM exports "

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 from netfinger.errors import UsageError
 
@@ -33,6 +34,15 @@ def head_revision() -> str:
     head = _script().get_current_head()
     assert head is not None
     return head
+
+
+def _known(revision: object) -> bool:
+    if revision is None:
+        return False
+    try:
+        return _script().get_revision(str(revision)) is not None
+    except CommandError:
+        return False
 
 
 def _config(conn: sa.Connection) -> Config:
@@ -73,7 +83,7 @@ def _postgresql(conn: sa.Connection, label: str, create: bool) -> None:
         revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         if revision == head_revision():
             return
-        if revision is None or _script().get_revision(str(revision)) is None:
+        if not _known(revision):
             raise UsageError(f"{label} was written by a newer netfinger (revision {revision}); "
                              "upgrade netfinger")  # fmt: skip
         _run(conn, stamp_legacy=False)
