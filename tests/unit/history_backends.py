@@ -2,7 +2,8 @@
 
 Import it into a test module (``from history_backends import history_db, pg_cluster``). The
 PostgreSQL cluster starts once per test session (``pg_server.running_postgres``, a Unix socket in
-a temp dir) and is stopped at the end; each test gets an empty database of its own, dropped after.
+a temp dir) and is stopped at the end; each test gets an empty database (its schema dropped and
+made anew: much quicker than CREATE DATABASE on a busy machine).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from pg_server import PgCluster, pg_bindir, running_postgres
 
@@ -27,16 +29,21 @@ def pg_cluster() -> Iterator[PgCluster]:
         dispose_all()
 
 
+@pytest.fixture(scope="session")
+def pg_history_url(pg_cluster: PgCluster) -> str:
+    return pg_cluster.new_database()
+
+
 @pytest.fixture(params=BACKENDS)
 def history_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A history location that does not exist yet: a SQLite path, or an empty PostgreSQL database."""
     if request.param == "sqlite":
         yield str(tmp_path / "history.sqlite")
         return
-    cluster: PgCluster = request.getfixturevalue("pg_cluster")
-    url = cluster.new_database()
-    try:
-        yield url
-    finally:
-        dispose_all()  # close pooled connections before the database goes
-        cluster.drop_database(url)
+    url: str = request.getfixturevalue("pg_history_url")
+    dispose_all()  # forget pooled connections and "already migrated" from the previous test
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    yield url
+    dispose_all()
