@@ -16,7 +16,7 @@ from pg_server import PgCluster
 
 from netfinger.errors import UsageError
 from netfinger.history.database import connect, dispose_all
-from netfinger.history.migrate import SQLITE_VERSION, head_revision
+from netfinger.history.migrate import HEAD, SQLITE_VERSION, head_revision
 from netfinger.history.store import list_sweeps, load_sweep, record_sweep
 from netfinger.history.tables import metadata
 from netfinger.report.samples import sample_report
@@ -134,3 +134,7 @@ def test_sensors_starting_together_migrate_once_and_never_duplicate(history_db: 
         t.join(timeout=120)
     assert errors == [] and len(results) == 4
     assert len(set(results)) == 2 and len(list_sweeps(history_db)) == 2
+
+
+def test_the_head_constant_names_the_newest_migration() -> None:
+    assert head_revision() == HEAD
