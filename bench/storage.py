@@ -17,6 +17,7 @@ import argparse
 import copy
 import ipaddress
 import json
+import signal
 import statistics
 import sys
 import tempfile
@@ -127,6 +128,7 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=250)
     parser.add_argument("--export-hosts", type=int, default=10000)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the PostgreSQL cluster on kill
     with tempfile.TemporaryDirectory(prefix="nf-bench-") as tmp_name, running_postgres() as pg:
         tmp = Path(tmp_name)
         for backend, db_for in (("sqlite", lambda name: str(tmp / f"{name}.sqlite")),

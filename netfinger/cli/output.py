@@ -20,7 +20,7 @@ from pathlib import Path
 from netfinger.cli import EXIT_MATCHED, EXIT_OK
 from netfinger.errors import NetfingerError, UsageError
 from netfinger.history.database import DB_HELP, locate
-from netfinger.history.store import DEFAULT_SITE, check_site, record_sweep
+from netfinger.history.store import DEFAULT_SITE, check_site, store_sweep
 from netfinger.report import RENDERERS, RenderOptions
 from netfinger.report.atomic import atomic_write_chunks
 from netfinger.report.model import Report
@@ -145,8 +145,9 @@ def write_outputs(args: argparse.Namespace, report: Report) -> int:
     history = getattr(args, "history", None)
     if history:
         site = str(getattr(args, "site", None) or DEFAULT_SITE)
-        sweep_id = record_sweep(history, report, site=site, sensor=getattr(args, "sensor", None))
-        chatter(args, f"recorded sweep {sweep_id} (site {site}) in {locate(history).label}")
+        done = store_sweep(history, report, site=site, sensor=getattr(args, "sensor", None))
+        verb = "recorded" if done.created else "already had this report as"
+        chatter(args, f"{verb} sweep {done.id} (site {site}) in {locate(history).label}")
     for dest in plan:
         if dest.target == STDOUT:
             write_destination(dest, report, render_options(args, to_stdout=True))

@@ -26,10 +26,16 @@ LEGACY = Path(__file__).parent / "fixtures" / "history-v1.sqlite"  # written by 
 pytest_plugins = ["history_backends"]  # the history_db (SQLite, PostgreSQL) and pg_cluster fixtures
 
 
-def _legacy_rows(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+_SWEEP_COLUMNS = "id, started, ended, recorded, targets, hosts, banned, vulnerable, interrupted"
+
+
+def _legacy_rows(path: Path, migrated: bool) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Every column netfinger 0.1 wrote, of every row (after the migration, the report is joined
+    back from sweep_reports)."""
+    query = (f"SELECT {_SWEEP_COLUMNS}, r.report FROM sweeps JOIN sweep_reports r ON r.sweep_id = id "
+             "ORDER BY id" if migrated else f"SELECT {_SWEEP_COLUMNS}, report FROM sweeps ORDER BY id")
     with sqlite3.connect(path) as conn:
-        sweeps = conn.execute("SELECT id, started, ended, recorded, targets, hosts, banned, vulnerable, "
-                              "interrupted, report FROM sweeps ORDER BY id").fetchall()
+        sweeps = conn.execute(query).fetchall()
         hosts = conn.execute("SELECT sweep_id, identity, ip, mac, manufacturer, brand, model, firmware, "
                              "banned, vulnerabilities FROM sweep_hosts ORDER BY rowid").fetchall()
     return sweeps, hosts
@@ -38,7 +44,7 @@ def _legacy_rows(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[objec
 def test_a_netfinger_0_1_history_upgrades_without_loss(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite"
     shutil.copy(LEGACY, db)
-    before_sweeps, before_hosts = _legacy_rows(db)
+    before_sweeps, before_hosts = _legacy_rows(db, migrated=False)
     assert len(before_sweeps) == 3 and len(before_hosts) == 7
     rows = list_sweeps(db)  # the first open migrates
     assert [(r.id, r.site, r.sensor, r.uid, r.interrupted) for r in rows] == [
@@ -46,7 +52,7 @@ def test_a_netfinger_0_1_history_upgrades_without_loss(tmp_path: Path) -> None:
         (2, "default", "sweeper", "legacy-2", False),
         (3, "default", "sweeper", "legacy-3", True),
     ]
-    assert _legacy_rows(db) == (before_sweeps, before_hosts)  # every old column of every row kept
+    assert _legacy_rows(db, migrated=True) == (before_sweeps, before_hosts)  # every old value kept
     assert len(load_sweep(db, 1).hosts) == 4 and len(load_sweep(db, 3).hosts) == 2
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SQLITE_VERSION  # 0.1 now refuses it

@@ -18,7 +18,7 @@ from netfinger.errors import NetfingerError, UsageError
 from netfinger.history import store
 from netfinger.history.database import connect
 from netfinger.history.refs import SweepRef, load_ref, parse_sweep_ref, resolve_sweep
-from netfinger.history.store import list_sweeps, load_sweep, record_sweep, sweep_ids
+from netfinger.history.store import Recorded, list_sweeps, load_sweep, record_sweep, store_sweep, sweep_ids
 from netfinger.report.model import Report
 from netfinger.report.samples import axis_host, sample_report, sample_scan_info
 from netfinger.report.schema import report_schema
@@ -89,7 +89,7 @@ def test_failure_midway_records_no_half_sweep(history_db: str, monkeypatch: pyte
 
 def test_a_retried_write_is_a_no_op(history_db: str) -> None:
     first = record_sweep(history_db, sample_report(), site="berlin", sensor="s1")
-    assert record_sweep(history_db, sample_report(), site="berlin", sensor="s1") == first
+    assert store_sweep(history_db, sample_report(), site="berlin", sensor="s1") == Recorded(first, False)
     assert len(list_sweeps(history_db)) == 1 and _count(history_db, "sweep_hosts") == 4
     # An explicit uid (the fleet passes its task's sweep id) decides alone.
     a = record_sweep(history_db, _axis_only(), uid="sensor-7:42")
@@ -193,6 +193,7 @@ def test_scan_style_outputs_record_history(history_db: str, tmp_path: Path) -> N
     add_output_arguments(parser)
     args = parser.parse_args(["--history", history_db, "--json", str(json_path), "--quiet", "--site", "hq"])
     assert write_outputs(args, sample_report()) == EXIT_OK
+    assert write_outputs(args, sample_report()) == EXIT_OK  # the same report again: kept once
     jsonschema.validate(json.loads(json_path.read_text(encoding="utf-8")), report_schema())
     assert [r.site for r in list_sweeps(history_db)] == ["hq"]
     assert load_sweep(history_db, sweep_ids(history_db)[0]).to_dict() == json.loads(
