@@ -172,7 +172,7 @@ def test_an_unreadable_previous_sweep_is_a_recorded_failure_not_a_silent_skip(
         args = ["--history", str(db), "--alert", hook.url, "-q"]
         assert main(["match", monday, *args]) == EXIT_OK
         with sqlite3.connect(db) as conn:
-            conn.execute("UPDATE sweeps SET report = '{\"schema\": \"something/9\"}' WHERE id = 1")
+            conn.execute("UPDATE sweep_reports SET report = ? WHERE sweep_id = 1", ('{"schema": "x/9"}',))
         assert main(["match", tuesday, *args]) == EXIT_FAILURE
     assert hook.posts == []
     assert "FAILED after 0 attempt(s): cannot compare with sweep 1" in capsys.readouterr().err
