@@ -8,7 +8,11 @@ from pathlib import Path
 import netfinger
 
 PACKAGE = Path(netfinger.__file__).parent
-FORBIDDEN = {"report": ("netfinger.cli", "netfinger.history", "netfinger.scan")}
+FORBIDDEN = {
+    "report": ("netfinger.cli", "netfinger.history", "netfinger.scan", "netfinger.alert"),
+    "history": ("netfinger.cli", "netfinger.alert", "netfinger.scan"),
+    "alert": ("netfinger.cli", "netfinger.scan"),
+}
 
 
 def _imports(path: Path) -> set[str]:
