@@ -1,8 +1,10 @@
 """Alerts after a recorded sweep: what changed since the previous sweep, sent to webhooks, mail, syslog.
 
 ``interface`` (the change set, the transport seam, ``DeliveryError``), ``payload`` (diff -> change set),
-one module per transport (``webhook``, ``smtp``, ``syslog``), ``registry`` (URL scheme -> transport),
-``deliver`` (retries and back-off) and ``sweep`` (the entry point: diff, send, record).
+one module per transport (``webhook``, ``smtp``, ``syslog``), ``registry`` (URL scheme -> transport,
+``parse_alert_url``), ``deliver`` (retries and back-off) and ``sweep`` (the entry point,
+``alert_sweep``: diff, send, record). This package re-exports only the light seam; the transports
+and the core are imported where they are used, so a command without ``--alert`` never loads them.
 """
 
 from __future__ import annotations
@@ -17,10 +19,8 @@ from netfinger.alert.interface import (
     SweepInfo,
     Transport,
 )
-from netfinger.alert.registry import TRANSPORTS, parse_alert_url
-from netfinger.alert.sweep import AlertConfig, AlertOutcome, alert_sweep
 
 __all__ = [
-    "DEFAULT_TRIGGERS", "TRANSPORTS", "TRIGGERS", "AlertConfig", "AlertOutcome", "ChangeSet", "Delivery",
-    "DeliveryError", "HostChange", "RetryPolicy", "SweepInfo", "Transport", "alert_sweep", "parse_alert_url",
+    "DEFAULT_TRIGGERS", "TRIGGERS", "ChangeSet", "Delivery", "DeliveryError", "HostChange", "RetryPolicy",
+    "SweepInfo", "Transport",
 ]  # fmt: skip

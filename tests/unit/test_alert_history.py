@@ -14,8 +14,10 @@ from alert_receivers import webhook_receiver
 from alert_reports import axis_host, dahua_host, report
 from pg_server import pg_bindir, running_postgres
 
-from netfinger.alert import AlertConfig, RetryPolicy, alert_sweep, parse_alert_url
+from netfinger.alert import RetryPolicy
+from netfinger.alert.registry import parse_alert_url
 from netfinger.alert.secrets import Secrets
+from netfinger.alert.sweep import AlertConfig, alert_sweep
 from netfinger.history.alerts import DeliveryRecord, list_deliveries, record_deliveries
 from netfinger.history.database import dispose_all
 from netfinger.history.migrate import MIGRATIONS, SQLITE_VERSION
