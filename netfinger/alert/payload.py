@@ -30,7 +30,7 @@ def tier(host: HostReport) -> str:
 
 
 def _previous_tier(entry: DeviceEntry, now: str) -> str:
-    """The tier before the change: from a status change when the diff has one, else from banned."""
+    """The tier before the change: the diff's ``old_status``, else its status or banned change."""
     old_status = getattr(entry, "old_status", None)
     if isinstance(old_status, str) and old_status in TIERS and old_status != "unknown":
         return old_status

@@ -96,5 +96,5 @@ class WebhookTransport(Transport):
         if response.is_success:
             return
         status = response.status_code
-        permanent = 400 <= status < 500 and status not in _RETRYABLE_STATUS
+        permanent = 300 <= status < 500 and status not in _RETRYABLE_STATUS  # a redirect is not followed
         raise DeliveryError(f"HTTP {status} {response.reason_phrase}", permanent=permanent)

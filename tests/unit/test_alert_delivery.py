@@ -101,11 +101,12 @@ def test_webhook_gives_up_after_bounded_attempts_and_says_why() -> None:
     assert len(hook.posts) == 3
 
 
-def test_webhook_permanent_refusal_is_not_retried() -> None:
-    with webhook_receiver(fail_first=99, fail_status=404) as hook:
+@pytest.mark.parametrize(("status", "error"), [(404, "HTTP 404 Not Found"), (302, "HTTP 302 Found")])
+def test_webhook_permanent_refusal_or_redirect_is_not_retried(status: int, error: str) -> None:
+    with webhook_receiver(fail_first=99, fail_status=status) as hook:
         delivery = _send(hook.url)
-    assert (delivery.ok, delivery.attempts, delivery.error) == (False, 1, "HTTP 404 Not Found")
-    assert len(hook.posts) == 1
+    assert (delivery.ok, delivery.attempts, delivery.error) == (False, 1, error)
+    assert len(hook.posts) == 1  # and the redirect was not followed
 
 
 def test_retry_back_off_doubles_and_is_capped() -> None:
