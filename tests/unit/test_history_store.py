@@ -225,3 +225,15 @@ def test_report_command_renders_a_recorded_sweep(history_db: str, capsys: pytest
     rows = capsys.readouterr().out.splitlines()
     assert len(rows) == 5 and rows[1].startswith("192.168.50.21,")
     assert main(["report", "last", "--format", "csv"]) == EXIT_USAGE  # an id needs --db
+
+
+def test_a_damaged_stored_report_is_a_usage_error(history_db: str) -> None:
+    sweep = record_sweep(history_db, sample_report())
+    engine, _ = connect(history_db)
+    for damage in ('{"schema": "netfinger.report/1", "hosts": 7}', "[1, 2]", "not json",
+                   '{"schema": "other"}'):  # fmt: skip
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE sweep_reports SET report = :r WHERE sweep_id = :s"),
+                         {"r": damage, "s": sweep})  # fmt: skip
+        with pytest.raises(UsageError, match="is damaged"):
+            load_sweep(history_db, sweep)
