@@ -39,7 +39,8 @@ class SignatureMatcher(Matcher):
         self._forms = compile_forms(signatures.name_forms)
 
     def hits(self, host: HostEvidence, distrust: dict[str, str] | None = None) -> list[Hit]:
-        observations = trust.trusted([*host.observations, *derived_observations(host, self._oui)], distrust or {})
+        seen = [*host.observations, *derived_observations(host, self._oui)]
+        observations = trust.trusted(seen, distrust or {})
         return collect_hits([*observations, *name_scope_observations(observations, self._forms)], self.index)
 
     def classify(self, host: HostEvidence) -> Verdict:

@@ -52,24 +52,32 @@ def derived_observations(host: HostEvidence, oui: OuiLookup | None) -> list[Obse
 NAME_SCOPE_FIELD = "wsd.scope.name"
 
 
-def compile_forms(forms: Sequence[NameForm]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((f.field, re.compile(f.pattern)) for f in forms)
+NameForms = dict[str, tuple[re.Pattern[str], ...]]  # field -> the patterns that read a name from it
 
 
-def name_scope_observations(
-    observations: Iterable[Observation], forms: tuple[tuple[str, re.Pattern[str]], ...]
-) -> list[Observation]:
+def compile_forms(forms: Sequence[NameForm]) -> NameForms:
+    out: dict[str, list[re.Pattern[str]]] = {}
+    for form in forms:
+        out.setdefault(form.field, []).append(re.compile(form.pattern))
+    return {fld: tuple(patterns) for fld, patterns in out.items()}
+
+
+def name_scope_observations(observations: Sequence[Observation], forms: NameForms) -> list[Observation]:
     """A maker named in another scope form (``type/manufacturer/X``, ``mfr/X``, ``hardware/X``), read
     as a name scope so the name rules see it; at most one derived observation per distinct name."""
-    seen = {o.value for o in observations if o.field == NAME_SCOPE_FIELD}
+    seen: set[str] | None = None
     out: list[Observation] = []
-    for obs in observations:
-        for fld, pattern in forms:
-            found = pattern.match(obs.value) if obs.field == fld else None
+    for obs in [o for o in observations if o.field in forms]:
+        for pattern in forms[obs.field]:
+            found = pattern.match(obs.value)
             name = unquote(found.group("name")).strip() if found else ""
-            if name and name not in seen:
+            if not name:
+                continue
+            if seen is None:
+                seen = {o.value for o in observations if o.field == NAME_SCOPE_FIELD}
+            if name not in seen:
                 seen.add(name)
-                out.append(Observation(NAME_SCOPE_FIELD, name, source=f"derived:{fld}"))
+                out.append(Observation(NAME_SCOPE_FIELD, name, source=f"derived:{obs.field}"))
     return out
 
 

@@ -2,8 +2,8 @@
 
 * Every rule, firing alone (a host with one observation: the rule's first example, matched by a
   matcher that holds only that rule), must give the tier its vendor, certainty and strength imply:
-  ``unknown`` below the naming threshold, for ``any`` or a weak rule, ``clear`` for a maker no regulation covers,
-  else ``banned`` if strong and ``suspect`` otherwise.
+  ``unknown`` below the naming threshold, for ``any`` or a weak rule, ``clear`` for a maker no
+  regulation covers, else ``banned`` if strong and ``suspect`` otherwise.
 * Two corroborating rules of one independence group (same maker) firing together must not confirm:
   they are one fact. Two of different groups on different values must confirm (``banned``).
 """

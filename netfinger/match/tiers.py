@@ -27,8 +27,9 @@ STATUSES = (BANNED, SUSPECT, CLEAR, UNKNOWN)
 FALLBACK_HINT = "read the maker and model on the device's label or in its web UI"
 
 
-def _strongest_first(hits: Iterable[Hit]) -> list[Hit]:
-    return sorted(hits, key=lambda h: (-h.rule.certainty, h.rule.id, h.field))
+def _rank(hit: Hit) -> tuple[float, str, str]:
+    """Strongest first, then by rule id and field (a stable order for the same evidence)."""
+    return (-hit.rule.certainty, hit.rule.id, hit.field)
 
 
 def nameable(scores: dict[str, float], hits: Iterable[Hit]) -> dict[str, float]:
@@ -46,11 +47,11 @@ def weak_only_notes(scores: dict[str, float], hits: Sequence[Hit]) -> list[str]:
 
 def confirming(supporting: Iterable[Hit]) -> tuple[Hit, ...]:
     """The hits that confirm a maker (one strong, or an independent corroborating pair); () if none."""
-    best = _strongest_first(best_per_rule(supporting).values())
+    best = best_per_rule(supporting).values()
     strong = [h for h in best if h.rule.strength == STRONG]
     if strong:
-        return (strong[0],)
-    corroborating = [h for h in best if h.rule.strength == CORROBORATING]
+        return (min(strong, key=_rank),)
+    corroborating = sorted((h for h in best if h.rule.strength == CORROBORATING), key=_rank)
     for i, first in enumerate(corroborating):
         for second in corroborating[i + 1 :]:
             if first.rule.group != second.rule.group and fold(first.value) != fold(second.value):
