@@ -11,10 +11,11 @@ import signal
 import sys
 from typing import Any
 
+from netfinger.cli.alerting import add_alert_arguments, alert_config_from_args, write_outputs_and_alert
+from netfinger.cli.output import add_output_arguments
 from netfinger.errors import UsageError
 from netfinger.probes import PROBES
 from netfinger.report.model import Report
-from netfinger.report.output import add_output_arguments, write_outputs
 from netfinger.scan import ScanConfig, run_scan
 from netfinger.scan import config as defaults
 from netfinger.scan.credentials import load_credentials
@@ -84,6 +85,7 @@ def register(subparsers: Any) -> None:
                    "(only what you supply is used; nothing is guessed)")
     p.add_argument("--force", action="store_true", help="allow more than a /15 of targets")
     add_output_arguments(p)
+    add_alert_arguments(p)
     p.set_defaults(handler=handle)
 
 
@@ -126,9 +128,10 @@ def _raise_file_limit() -> None:
 
 def handle(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    alerts = alert_config_from_args(args)
     _raise_file_limit()
     quiet = bool(getattr(args, "quiet", False))
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, stream=sys.stderr,
                         format="netfinger: %(message)s")
     report = asyncio.run(_scan(config, not quiet))
-    return write_outputs(args, report)
+    return write_outputs_and_alert(args, report, alerts)

@@ -14,11 +14,11 @@ import jsonschema
 import pytest
 
 from netfinger.cli import EXIT_FAILURE, EXIT_MATCHED, EXIT_OK, EXIT_USAGE, main
+from netfinger.cli.output import Destination, add_output_arguments, plan_outputs, write_outputs
 from netfinger.errors import UsageError
 from netfinger.report import atomic
 from netfinger.report.atomic import atomic_write_text
 from netfinger.report.model import Report
-from netfinger.report.output import Destination, add_output_arguments, plan_outputs, write_outputs
 from netfinger.report.samples import axis_host, large_report, sample_report, sample_scan_info, suspect_host
 from netfinger.report.schema import report_schema
 

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 
 from netfinger.cli import build_parser
+from netfinger.cli.output import FILE_OPTIONS, add_output_arguments
 from netfinger.report import RENDERERS, Renderer, RenderOptions
 from netfinger.report.model import SCHEMA_ID, Report
-from netfinger.report.output import FILE_OPTIONS, add_output_arguments
 from netfinger.report.samples import HOSTILE_MODEL, large_report, sample_report, tiers_report
 from netfinger.report.schema import report_schema, schema_errors
 
