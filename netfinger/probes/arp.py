@@ -139,7 +139,7 @@ class ArpProbe(Probe):
         try:
             mac_file = Path(f"/sys/class/net/{ctx.iface}/address")
             mac = (await asyncio.to_thread(mac_file.read_text, encoding="ascii")).strip()
-            template = await asyncio.to_thread(arp.build_template, mac, local or "0.0.0.0")
+            template = arp.build_template(mac, local or "0.0.0.0")
             sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(arp.ETH_P_ARP))
         except (OSError, ValueError) as exc:
             return Failed(self.name, f"cannot open a raw socket on {ctx.iface}: {exc}")
