@@ -12,7 +12,6 @@ from pathlib import Path
 from netfinger.cli import EXIT_MATCHED, EXIT_OK
 from netfinger.history.diff import diff_reports
 from netfinger.history.refs import REF_HELP, load_ref
-from netfinger.history.render import diff_view, to_text
 from netfinger.report.output import print_data
 
 
@@ -36,6 +35,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from netfinger.history.render import diff_view, to_text  # rich: only when run
+
     old, old_label = load_ref(args.old, args.db)
     new, new_label = load_ref(args.new, args.db)
     diff = diff_reports(old, new)

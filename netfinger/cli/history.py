@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from netfinger.cli import EXIT_OK
-from netfinger.history.render import sweeps_table, to_text
 from netfinger.history.store import list_sweeps
 from netfinger.report.output import print_data
 
@@ -25,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from netfinger.history.render import sweeps_table, to_text  # rich: only when run
+
     rows = list_sweeps(args.db, args.limit)
     if args.json:
         print_data(json.dumps({"sweeps": [r.to_dict() for r in rows]}, indent=2, ensure_ascii=True) + "\n")

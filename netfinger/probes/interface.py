@@ -8,13 +8,15 @@ functions (in ``netfinger/protocols/<name>.py``) and one thin async runner: a su
 from __future__ import annotations
 
 import abc
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from netfinger.evidence import Sighting
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 class ProbeError(Exception):

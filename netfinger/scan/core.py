@@ -18,6 +18,7 @@ from netfinger.match import oui
 from netfinger.match.interface import Matcher
 from netfinger.probes import PROBES
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.protocols import tls
 from netfinger.report.model import Report
 from netfinger.scan.config import ScanConfig
 from netfinger.scan.iface import Interface, choose_interface, list_interfaces
@@ -164,14 +165,16 @@ def _responsive_loop() -> Iterator[None]:
 
 
 async def _load_in_background(ctx: ScanContext) -> tuple[Matcher | None, str]:
-    """Parse signatures and the OUI registry in threads while the probes wait for answers.
+    """Parse signatures and the OUI registry, and import the certificate reader, in threads while the
+    probes wait for answers (none of it is imported before the first packet).
 
     Started once the ARP sweep is out, so the sweep's own start-up does not compete with it.
     """
     await asyncio.sleep(0)  # let the probes start and create the sweep event
     if ctx.sweep_done is not None:
         await ctx.sweep_done.wait()
-    loaded, _ = await asyncio.gather(asyncio.to_thread(load_matcher), asyncio.to_thread(oui.warm_up))
+    loaded, _, _ = await asyncio.gather(asyncio.to_thread(load_matcher), asyncio.to_thread(oui.warm_up),
+                                        asyncio.to_thread(tls.warm_up))
     return loaded
 
 
