@@ -25,7 +25,8 @@ print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}})), file=sys.std
 
 def _imported(argv: list[str], extra: str = "") -> set[str]:
     code = PROBE.format(argv=argv, extra=extra)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          check=True)
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
