@@ -72,6 +72,9 @@ class ScanContext:
     io_timeout: float = 1.5
     # Awaited once per packet sent; the scan core plugs in the shared token bucket (``--rate``).
     pacer: Callable[[int], Awaitable[None]] | None = None
+    # The same budget for a few packets that must not queue behind the unicast connections (discovery
+    # re-asks, multicast questions); falls back to ``pacer``.
+    urgent_pacer: Callable[[int], Awaitable[None]] | None = None
     # Networks directly attached to the scan interface (ARP and broadcast reach only these).
     onlink: tuple[IPv4Network, ...] = ()
     # The scanner's own IPv4 addresses (its own multicast loops back and is ignored).
@@ -91,10 +94,11 @@ class ScanContext:
         if self.sweep_done is not None:
             self.sweep_done.set()
 
-    async def pace(self, packets: int = 1) -> None:
+    async def pace(self, packets: int = 1, *, urgent: bool = False) -> None:
         """Wait for the shared rate limit before sending ``packets`` packets."""
-        if self.pacer is not None:
-            await self.pacer(packets)
+        pacer = self.urgent_pacer if urgent and self.urgent_pacer is not None else self.pacer
+        if pacer is not None:
+            await pacer(packets)
 
     def targets_on_link(self) -> bool:
         """True when some target shares a network with the scan interface (ARP, multicast reach it)."""

@@ -145,7 +145,8 @@ def _make_state(config: ScanConfig, networks: tuple[IPv4Network, ...], iface: In
         networks=networks, emit=lambda s: None, iface=iface.name if iface else None,
         timeout=config.timeout, rate=config.rate, concurrency=config.concurrency,
         credentials=config.credentials, http_ports=config.http_ports, is_root=os.geteuid() == 0,
-        io_timeout=config.io_timeout, pacer=bucket.take, onlink=iface.networks if iface else (),
+        io_timeout=config.io_timeout, pacer=bucket.take, urgent_pacer=bucket.take_urgent,
+        onlink=iface.networks if iface else (),
         local_ips=local_ips, lookup=store.lookup, tcp_ports=config.tcp_ports,
     )
     state = ScanState(ctx, store, {}, sink)
