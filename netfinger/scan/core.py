@@ -194,12 +194,12 @@ async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
             discovery = [p for p in probes if p.phase == "discovery"]
             unicast = [p for p in probes if p.phase != "discovery"]
             await _run_probes(state, discovery, unicast, (discovery_limit, unicast_limit), stop)
+            matcher = await loads
+            state.store.enrich()
+            for proto, count in state.store.outside_by_protocol.items():
+                if proto in state.outcomes:
+                    state.outcomes[proto] += f"; {count} replies from outside the targets ignored"
+            return build_report(config, state.store, state.outcomes, networks=networks, started=started,
+                                interrupted=state.interrupted, matcher=matcher)
         finally:
-            state.progress.close()
-        matcher = await loads
-        state.store.enrich()
-    for proto, count in state.store.outside_by_protocol.items():
-        if proto in state.outcomes:
-            state.outcomes[proto] += f"; {count} replies from outside the targets ignored"
-    return build_report(config, state.store, state.outcomes, networks=networks, started=started,
-                        interrupted=state.interrupted, matcher=matcher)
+            state.progress.close()  # after matching: its last line ("hosts found") ends that phase
