@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from measure import measure_lines  # type: ignore[import-not-found]
 from phases import PHASES, Floors, breakdown, budget, render  # type: ignore[import-not-found]
 
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 LINES = [
     (0.21, "netfinger: discovery: arp, wsd, sweep"),
     (0.21, "netfinger: unicast: http, tcp"),
