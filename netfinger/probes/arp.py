@@ -153,8 +153,11 @@ class ArpProbe(Probe):
             enlarge_receive_buffer(sock, ctx.is_root)
             receiver = asyncio.create_task(self._receive(ctx, sock, stop))
             try:
-                await self._sweep(ctx, sock, template, onlink_targets(ctx))
                 small = sum(1 for _ in itertools.islice(onlink_targets(ctx), RETRY_LIMIT + 1)) <= RETRY_LIMIT
+                if not small:
+                    ctx.mark_sweep_sent()  # a /16's sweep takes seconds: the multicast questions go now
+                await self._sweep(ctx, sock, template, onlink_targets(ctx))
+                ctx.mark_sweep_sent()
                 await asyncio.sleep(RETRY_AFTER)
                 if small:
                     await self._ask_silent(ctx, sock, template)

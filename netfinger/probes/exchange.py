@@ -194,10 +194,10 @@ async def _send_plan(ctx: ScanContext, start: float, plan: Sequence[tuple[float,
 
 async def after_sweep(ctx: ScanContext) -> None:
     """Wait (at most ``SWEEP_HEAD_START``) for the ARP sweep's first pass to be out."""
-    if ctx.sweep_done is not None and not ctx.sweep_done.is_set():
+    if ctx.sweep_sent is not None and not ctx.sweep_sent.is_set():
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(SWEEP_HEAD_START):
-                await ctx.sweep_done.wait()
+                await ctx.sweep_sent.wait()
 
 
 async def run_window(ex: Exchange, plan: Sequence[tuple[float, Channel, Step]], window: float) -> None:

@@ -89,10 +89,18 @@ class ScanContext:
     # Set once the ARP sweep's first pass is out (at once when no sweep runs): unicast probes wait
     # for it so their connections do not eat the rate budget the sweep needs.
     sweep_done: asyncio.Event | None = None
+    # Set once the ARP sweep's first frames are all out (a /24's within tens of milliseconds; at once for
+    # a sweep too big to wait for): the multicast questions wait for it, briefly.
+    sweep_sent: asyncio.Event | None = None
 
     def mark_sweep_done(self) -> None:
+        self.mark_sweep_sent()
         if self.sweep_done is not None:
             self.sweep_done.set()
+
+    def mark_sweep_sent(self) -> None:
+        if self.sweep_sent is not None:
+            self.sweep_sent.set()
 
     async def pace(self, packets: int = 1, *, urgent: bool = False) -> None:
         """Wait for the shared rate limit before sending ``packets`` packets."""

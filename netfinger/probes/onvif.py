@@ -85,8 +85,9 @@ class OnvifProbe(Probe):
         """The host's XAddrs, waiting (until discovery ends) for its WS-Discovery reply if need be."""
         targets = xaddr_targets(ctx, ip)
         while not targets and ctx.discovery_done is not None and not ctx.discovery_done.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(ctx.discovery_done.wait(), XADDR_POLL)
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: no task per poll (wait_for made one)
+                async with asyncio.timeout(XADDR_POLL):
+                    await ctx.discovery_done.wait()
             targets = xaddr_targets(ctx, ip)
         return targets
 

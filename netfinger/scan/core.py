@@ -77,8 +77,9 @@ async def _run_probes(state: ScanState, discovery: list[Probe], unicast: list[Pr
     done = asyncio.Event()
     state.ctx.discovery_done = done
     state.ctx.sweep_done = asyncio.Event()
+    state.ctx.sweep_sent = asyncio.Event()
     if not any(p.name == "arp" for p in discovery):
-        state.ctx.sweep_done.set()
+        state.ctx.mark_sweep_done()
     state.progress.phase("discovery", [p.name for p in discovery])
     state.progress.phase("unicast", [p.name for p in unicast])
     tasks = {asyncio.create_task(_guarded(p, state.ctx, limits[0])): p for p in discovery}
