@@ -13,7 +13,6 @@ from netfinger.cli.output import print_data
 from netfinger.history.database import DB_HELP
 from netfinger.history.diff import diff_reports
 from netfinger.history.refs import REF_HELP, load_ref
-from netfinger.history.render import diff_view, to_text
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,6 +37,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from netfinger.history.render import diff_view, to_text  # rich: only when run
+
     old, old_label = load_ref(args.old, args.db, args.site)
     new, new_label = load_ref(args.new, args.db, args.site)
     diff = diff_reports(old, new)

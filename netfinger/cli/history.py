@@ -13,7 +13,6 @@ from netfinger.errors import UsageError
 from netfinger.history.alerts import list_deliveries
 from netfinger.history.database import DB_HELP, locate
 from netfinger.history.prune import prune_sweeps
-from netfinger.history.render import deliveries_table, sweeps_table, to_text
 from netfinger.history.store import list_sweeps
 
 TABLE_ROWS = 50
@@ -74,6 +73,8 @@ def _db(args: argparse.Namespace) -> str:
 
 
 def _alerts(args: argparse.Namespace) -> int:
+    from netfinger.history.render import deliveries_table, to_text  # rich: only when run
+
     rows = list_deliveries(_db(args), site=args.site)
     if args.limit:  # None or 0: all
         rows = rows[-args.limit :]
@@ -85,6 +86,8 @@ def _alerts(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from netfinger.history.render import sweeps_table, to_text  # rich: only when run
+
     if args.alerts:
         return _alerts(args)
     limit = None if args.limit == 0 else args.limit
