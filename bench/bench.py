@@ -9,6 +9,9 @@ Scenarios (each: its own lab up, measured from the lab's scanner namespace, lab 
      (``netfinger lab loss``): maker recall and firmware recall per loss rate
   5. the field site (routed camera subnets, factory-default units, IPv6): see ``field.py``
 
+Each netfinger run also gets a phase breakdown (``phases.py``): start-up, discovery, unicast, matching,
+rendering and exit, each next to its floor and its share of the target (1.5x the listen window + 0.5 s).
+
 Run as root: ``make bench`` or ``.venv/bin/python bench/bench.py [--only 1,2,3] [--repeat N] [--no-nmap]``.
 Recall counts devices the lab's ground truth (``lab status --json``: devices[].expect.manufacturer)
 says are Hikvision or Dahua and the tool attributes to that maker; a false positive is a host
@@ -26,14 +29,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import field
-from measure import Measurement, measure
+import field as field_bench
+from measure import Measurement, measure, measure_lines
 from nmap_score import read_nmap
+from phases import Floors, breakdown, render
 
 ROOT = Path(__file__).resolve().parent.parent
 NF = str(ROOT / ".venv" / "bin" / "netfinger")
@@ -51,6 +56,7 @@ class Outcome:
     correct: int
     expected: int
     false_pos: int
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def recall(self) -> float:
@@ -96,16 +102,18 @@ def score(attributed: dict[str, str], expected: dict[str, str | None]) -> tuple[
 
 
 def run_netfinger(state: dict[str, Any], scenario: str, workdir: Path, run: int) -> Outcome:
+    """One scan, its JSON report on stdout and its progress lines on stderr (for the phase breakdown)."""
     out = workdir / f"nf-{slug(scenario)}-{run}.json"
-    cmd = ["ip", "netns", "exec", state["scanner_ns"], NF, "scan", state["subnet"], "--quiet",
-           "--json", str(out)]
-    m = measure(cmd)
+    cmd = ["ip", "netns", "exec", state["scanner_ns"], NF, "scan", state["subnet"], "--json", "-"]
+    timed = measure_lines(cmd, str(out))
+    m = timed.m
     report = json.loads(out.read_text())
     attributed = {
         h["ip"]: h["manufacturer"] for h in report["hosts"] if h.get("manufacturer") in BANNED_MAKERS
     }
     correct, expected, fp = score(attributed, truth(state))
-    return Outcome("netfinger", scenario, m, len(report["hosts"]), correct, expected, fp)
+    phases = breakdown(timed.lines, timed.stdout_end, m.wall_s)
+    return Outcome("netfinger", scenario, m, len(report["hosts"]), correct, expected, fp, phases)
 
 
 def nmap_command(state: dict[str, Any], out: Path) -> list[str]:
@@ -127,12 +135,42 @@ def run_nmap(state: dict[str, Any], scenario: str, workdir: Path, timeout: float
     return outcomes
 
 
+def interpreter_start() -> float:
+    """Seconds a bare interpreter of the venv takes to start and exit (the start-up floor), best of 5."""
+    return min(measure([sys.executable, "-c", "pass"]).wall_s for _ in range(5))
+
+
+def floors(report_path: Path, startup: float) -> Floors:
+    """The phases' floors on this machine now: matching (signatures already loaded) and rendering of the
+    scan's own report, timed in this process."""
+    from netfinger.match import default_matcher
+    from netfinger.probes.tcp import BANNER_WAIT
+    from netfinger.report import RENDERERS, RenderOptions
+    from netfinger.report.model import Report
+
+    report = Report.from_dict(json.loads(report_path.read_text()))
+    matcher = default_matcher()
+    started = time.perf_counter()
+    for host in report.hosts:
+        matcher.classify(host.evidence)
+    matching = time.perf_counter() - started
+    started = time.perf_counter()
+    RENDERERS["json"].render(report, RenderOptions())
+    rendering = time.perf_counter() - started
+    return Floors(startup=startup, window=LISTEN_WINDOW, unicast=BANNER_WAIT, matching=matching,
+                  rendering=rendering)
+
+
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
 def print_outcome(o: Outcome) -> None:
     killed = "  (stopped at the time limit)" if o.m.returncode < 0 else ""
     print(
         f"  {o.tool:9} wall {o.m.wall_s:7.2f} s  cpu {o.m.cpu_s:7.2f} s  peak {o.m.peak_rss_mb:6.1f} MB  "
         f"hosts {o.found:5}  Hik/Dahua recall {o.correct}/{o.expected} ({o.recall:.0%})  "
-        f"false positives {o.false_pos}  exit {o.m.returncode}{killed}",
+        f"false positives {o.false_pos}  exit {o.m.returncode}{killed}  load {load()}",
         flush=True,
     )
 
@@ -168,6 +206,10 @@ def scenario(plan: Plan, workdir: Path) -> list[Outcome]:
             print(f"  netfinger median wall {statistics.median(walls):.2f} s (min {min(walls):.2f}, "
                   f"max {max(walls):.2f}); every run found {min(r.found for r in runs)}+ hosts, "
                   f"recall {min(r.correct for r in runs)}+/{nf.expected}")
+        if nf.phases:
+            where = workdir / f"nf-{slug(plan.name)}-{runs.index(nf)}.json"
+            print(f"  phase breakdown (seconds; {plan.repeat} run(s)):", flush=True)
+            print(render([r.phases for r in runs], floors(where, interpreter_start())), end="", flush=True)
         results = [nf]
         if plan.nmap:
             results += run_nmap(state, plan.name, workdir, plan.nmap_timeout)
@@ -232,8 +274,8 @@ def field_scenario(workdir: Path, nmap: bool) -> None:
         state: dict[str, Any] = json.loads(sh(NF, "lab", "status", "--name", lab, "--json"))
         print(f"\n[field] {len(state['devices'])} devices: scanner segment {state['subnet']}, routed "
               f"{', '.join(state['routed_subnets'])} (lab {lab} up in {up.wall_s:.1f} s)", flush=True)
-        field.identification(NF, state, workdir)
-        field.offlink_16(NF, state, workdir, nmap)
+        field_bench.identification(NF, state, workdir)
+        field_bench.offlink_16(NF, state, workdir, nmap)
     finally:
         subprocess.run([NF, "lab", "down", "--name", lab], capture_output=True, check=False)
 

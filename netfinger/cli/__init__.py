@@ -25,9 +25,9 @@ COMMANDS = ("scan", "match", "report", "history", "diff", "signatures", "schema"
 EPILOG = """\
 exit codes:
   0  done, and nothing matched --fail-on
-  1  --fail-on banned|vulnerable matched
+  1  --fail-on banned|suspect|vulnerable matched
   2  usage error
-  3  runtime failure
+  3  runtime failure (or an --alert that could not be delivered)
 
 Scan only networks you are authorised to scan. netfinger never logs in with guessed
 passwords and never changes a device."""

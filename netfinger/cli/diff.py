@@ -1,4 +1,4 @@
-"""``netfinger diff OLD NEW [--db DB] [--json]``: new, gone and changed devices between two reports.
+"""``netfinger diff OLD NEW [--db DB] [--site NAME] [--json]``: new, gone and changed devices.
 
 OLD and NEW are report files or, with ``--db``, sweep ids, ``last`` or ``last~N``.
 """
@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from netfinger.cli import EXIT_MATCHED, EXIT_OK
+from netfinger.cli.output import print_data
+from netfinger.history.database import DB_HELP
 from netfinger.history.diff import diff_reports
 from netfinger.history.refs import REF_HELP, load_ref
-from netfinger.history.render import diff_view, to_text
-from netfinger.report.output import print_data
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("old", metavar="OLD", help=REF_HELP)
     parser.add_argument("new", metavar="NEW", help=REF_HELP)
-    parser.add_argument("--db", metavar="DB", type=Path, help="sweep history, for OLD/NEW given as ids")
+    parser.add_argument("--db", metavar="DB", help=f"{DB_HELP}, for OLD/NEW given as ids")
+    parser.add_argument("--site", metavar="NAME",
+                        help="the site whose sweeps 'last'/'last~N' count (default: the only one)")
     parser.add_argument(
         "--json", action="store_true", help='print {"new": [...], "gone": [...], "changed": [...]}'
     )
@@ -36,8 +37,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    old, old_label = load_ref(args.old, args.db)
-    new, new_label = load_ref(args.new, args.db)
+    from netfinger.history.render import diff_view, to_text  # rich: only when run
+
+    old, old_label = load_ref(args.old, args.db, args.site)
+    new, new_label = load_ref(args.new, args.db, args.site)
     diff = diff_reports(old, new)
     if args.json:
         data = {"old": old_label, "new_report": new_label, **diff.to_dict()}

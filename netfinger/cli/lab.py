@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from netfinger.errors import UsageError
-from netfinger.lab import api, impair, netns
+from netfinger.lab import impair, netns
 from netfinger.lab.state import LabState, check_lab_name
 
 DEFAULT_NAME = "lab"
@@ -76,6 +76,8 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _up(args: argparse.Namespace) -> int:
+    from netfinger.lab import api  # the emulator's modules (zeroconf, cryptography): only when used
+
     check_lab_name(args.name)
     started = time.monotonic()
     state = api.up(args.site, scale=args.scale, spread=args.spread, name=args.name, seed=args.seed)
@@ -103,6 +105,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from netfinger.lab import api
+
     state = LabState.load(args.name)
     if args.json:
         print(json.dumps(state.to_dict(), indent=1))
@@ -136,6 +140,8 @@ def _loss(args: argparse.Namespace) -> int:
 
 
 def _down(args: argparse.Namespace) -> int:
+    from netfinger.lab import api
+
     if args.all:
         labs = api.down_all()
         print(f"removed labs: {', '.join(labs) or 'none'}", file=sys.stderr)

@@ -7,16 +7,18 @@ import json
 from pathlib import Path
 from typing import Any
 
+from netfinger.cli.alerting import add_alert_arguments, alert_config_from_args, write_outputs_and_alert
+from netfinger.cli.output import add_output_arguments
 from netfinger.errors import UsageError
 from netfinger.match import default_matcher, signatures_version
 from netfinger.report.model import HostReport, Report
-from netfinger.report.output import add_output_arguments, write_outputs
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("match", help="re-classify a saved JSON report with current signatures")
     parser.add_argument("report", metavar="REPORT.json", help="a report written by 'netfinger scan --json'")
     add_output_arguments(parser)
+    add_alert_arguments(parser)
     parser.set_defaults(handler=_run)
 
 
@@ -42,5 +44,6 @@ def rematch(report: Report) -> Report:
 
 
 def _run(args: argparse.Namespace) -> int:
+    alerts = alert_config_from_args(args)
     report = rematch(load_report(Path(args.report)))
-    return write_outputs(args, report)
+    return write_outputs_and_alert(args, report, alerts)

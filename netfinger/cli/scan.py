@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
 import resource
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from netfinger.cli.alerting import add_alert_arguments, alert_config_from_args, write_outputs_and_alert
+from netfinger.cli.output import add_output_arguments
 from netfinger.errors import UsageError
-from netfinger.probes import PROBES
-from netfinger.report.model import Report
-from netfinger.report.output import add_output_arguments, write_outputs
-from netfinger.scan import ScanConfig, run_scan
 from netfinger.scan import config as defaults
-from netfinger.scan.credentials import load_credentials
-from netfinger.scan.progress import make_progress
 from netfinger.scan.targets import parse_targets
+
+if TYPE_CHECKING:
+    from netfinger.report.model import Report
+    from netfinger.scan import ScanConfig
 
 DESCRIPTION = """\
 Find devices on the target networks and say who made them. A discovery phase (ARP sweep,
@@ -39,6 +38,8 @@ def _ports(text: str) -> tuple[int, ...]:
 
 
 def _probes(text: str) -> tuple[str, ...]:
+    from netfinger.probes import PROBES  # the probe modules load for a scan, not for --help
+
     names = tuple(p.strip() for p in text.split(",") if p.strip())
     unknown = [n for n in names if n not in PROBES]
     if unknown or not names:
@@ -93,10 +94,14 @@ def register(subparsers: Any) -> None:
                    help="also discover and probe over IPv6 link-local on the scan interface (WS-Discovery, "
                    "SSDP, mDNS, ICMPv6 echo to ff02::1); without it no IPv6 packet is sent")
     add_output_arguments(p)
+    add_alert_arguments(p)
     p.set_defaults(handler=handle)
 
 
 def config_from_args(args: argparse.Namespace) -> ScanConfig:
+    from netfinger.scan import ScanConfig
+    from netfinger.scan.credentials import load_credentials
+
     if args.targets:
         parse_targets(args.targets, args.force)  # fail fast, before any socket opens
     if args.concurrency < 1:
@@ -111,6 +116,11 @@ def config_from_args(args: argparse.Namespace) -> ScanConfig:
 
 
 async def _scan(config: ScanConfig, show_progress: bool) -> Report:
+    import asyncio
+
+    from netfinger.scan import run_scan
+    from netfinger.scan.progress import make_progress
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -136,9 +146,12 @@ def _raise_file_limit() -> None:
 
 def handle(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    alerts = alert_config_from_args(args)
     _raise_file_limit()
     quiet = bool(getattr(args, "quiet", False))
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, stream=sys.stderr,
                         format="netfinger: %(message)s")
+    import asyncio  # not for --help: the event loop is the scan's alone
+
     report = asyncio.run(_scan(config, not quiet))
-    return write_outputs(args, report)
+    return write_outputs_and_alert(args, report, alerts)

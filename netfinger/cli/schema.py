@@ -1,11 +1,13 @@
-"""``netfinger schema``: print the JSON Schema (draft 2020-12) of the report ``--json`` writes."""
+"""``netfinger schema [--alert]``: print the JSON Schema (draft 2020-12) of the report ``--json`` writes,
+or of the body an ``--alert http(s)://`` webhook receives."""
 
 from __future__ import annotations
 
 import argparse
 
+from netfinger.alert.schema import alert_schema_text
 from netfinger.cli import EXIT_OK
-from netfinger.report.output import print_data
+from netfinger.cli.output import print_data
 from netfinger.report.schema import schema_text
 
 
@@ -15,9 +17,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="print the JSON Schema of reports",
         description="Print the JSON Schema (draft 2020-12) of the report that --json writes.",
     )
+    parser.add_argument("--alert", action="store_true",
+                        help="the schema of the body an --alert http(s):// webhook gets")  # fmt: skip
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print_data(schema_text() + "\n")
+    print_data((alert_schema_text() if args.alert else schema_text()) + "\n")
     return EXIT_OK

@@ -8,8 +8,6 @@ import sys
 from typing import Any
 
 from netfinger.cli import EXIT_MATCHED, EXIT_OK
-from netfinger.match.loader import SignatureError, build_signatures, read_documents, signatures_dir
-from netfinger.match.selftest import run_selftest
 
 
 def register(subparsers: Any) -> None:
@@ -23,6 +21,9 @@ def register(subparsers: Any) -> None:
 
 
 def _test(args: argparse.Namespace) -> int:
+    from netfinger.match.loader import SignatureError, signatures_dir  # YAML and JSON Schema: only when run
+    from netfinger.match.selftest import run_selftest
+
     try:
         result = run_selftest()
     except SignatureError as exc:
@@ -36,6 +37,8 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def counts() -> dict[str, int]:
+    from netfinger.match.loader import build_signatures, read_documents
+
     sigs = build_signatures(read_documents())
     return {
         "rules": len(sigs.rules),

@@ -1,17 +1,21 @@
 """What changed between two reports: new, gone and changed devices. Pure; no I/O.
 
-Hosts are matched by identity (MAC, else IP; see :mod:`netfinger.history.identity`). A field that is
-unknown in one of the two reports (a probe did not answer this time) is not reported as a change.
+Hosts are matched by identity (MAC, else serial, else IP; see :mod:`netfinger.history.identity`). A
+field that is unknown in one of the two reports (a probe did not answer this time) is not reported as
+a change. A move between verdict tiers (banned, suspect, clear, unknown) is one ``status`` change, and
+every changed device carries its old and new status (``old_status``, ``status``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from netfinger.history.identity import identity_keys
 from netfinger.report.model import HostReport, Report
 from netfinger.report.order import ip_sort_key
+from netfinger.report.serial import serial_number
 
 # (kind when the value changed, verdict/evidence attribute)
 _COMPARED = (
@@ -25,7 +29,7 @@ _COMPARED = (
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    kind: str  # ip_changed, model_changed, firmware_changed, newly_banned, new_vulnerability, ...
+    kind: str  # ip_changed, model_changed, firmware_changed, newly_banned, status_changed, new_vulnerability…
     field: str
     old: Any
     new: Any
@@ -41,14 +45,26 @@ class DeviceEntry:
     identity: str
     host: HostReport
     changes: tuple[Change, ...] = ()
+    old_status: str | None = None  # the tier in the older report (changed devices only)
+
+    @property
+    def status(self) -> str:
+        return self.host.verdict.status
+
+    @property
+    def status_moved(self) -> bool:
+        """The device moved between tiers (banned, suspect, clear, unknown)."""
+        return self.old_status is not None and self.old_status != self.status
 
     def to_dict(self) -> dict[str, Any]:
         v = self.host.verdict
         out: dict[str, Any] = {
             "identity": self.identity, "ip": self.host.evidence.ip, "mac": self.host.evidence.mac,
             "manufacturer": v.manufacturer, "brand": v.brand, "model": v.model, "firmware": v.firmware,
-            "banned": v.banned, "vulnerabilities": [f.id for f in v.vulnerabilities],
+            "banned": v.banned, "status": v.status, "vulnerabilities": [f.id for f in v.vulnerabilities],
         }  # fmt: skip
+        if self.old_status is not None:
+            out["old_status"] = self.old_status
         if self.changes:
             out["changes"] = [c.to_dict() for c in self.changes]
         return out
@@ -92,9 +108,9 @@ def host_changes(old: HostReport, new: HostReport) -> list[Change]:
         before, after = _value(old, attr), _value(new, attr)
         if before and after and before != after:
             changes.append(Change(kind, attr, before, after))
-    if old.verdict.banned != new.verdict.banned:
-        kind = "newly_banned" if new.verdict.banned else "no_longer_banned"
-        changes.append(Change(kind, "banned", old.verdict.banned, new.verdict.banned))
+    before_status, after_status = old.verdict.status, new.verdict.status
+    if before_status != after_status:
+        changes.append(Change(_tier_kind(before_status, after_status), "status", before_status, after_status))
     before_ids = [f.id for f in old.verdict.vulnerabilities]
     after_ids = [f.id for f in new.verdict.vulnerabilities]
     changes += [
@@ -106,6 +122,15 @@ def host_changes(old: HostReport, new: HostReport) -> list[Change]:
     return changes
 
 
+def _tier_kind(before: str, after: str) -> str:
+    """``newly_banned``/``no_longer_banned`` when the banned tier is entered/left, else ``status_changed``."""
+    if after == "banned":
+        return "newly_banned"
+    if before == "banned":
+        return "no_longer_banned"
+    return "status_changed"
+
+
 def _by_identity(report: Report) -> dict[str, HostReport]:
     return dict(zip(identity_keys(report.hosts), report.hosts, strict=True))
 
@@ -114,18 +139,33 @@ def _ip_order(entry: DeviceEntry) -> tuple[tuple[int, int, str], str]:
     return (ip_sort_key(entry.host.evidence.ip), entry.identity)
 
 
-def _pair_macless(before: dict[str, HostReport], after: dict[str, HostReport]) -> dict[str, str]:
-    """Pair leftover hosts by IP when one side has no MAC (seen across a router one time, on-link
-    the next). Returns new identity -> old identity."""
-    gone_by_ip = {h.evidence.ip or "": k for k, h in before.items() if k not in after and h.evidence.ip}
+def _pair_by(attr: Callable[[HostReport], str | None], before: dict[str, HostReport],
+             after: dict[str, HostReport], taken: set[str]) -> dict[str, str]:  # fmt: skip
+    """Pair leftover hosts on ``attr`` (serial, then IP) when one side has no MAC (seen across a
+    router one time, on-link the next) and their serials do not disagree. New key -> old key."""
+    old_by: dict[str, str] = {}
+    for k, h in before.items():
+        value = attr(h)
+        if k not in after and k not in taken and value:
+            old_by.setdefault(value, k)
     pairs: dict[str, str] = {}
     for key, host in after.items():
-        ip = host.evidence.ip or ""
-        old_key = gone_by_ip.get(ip) if key not in before and ip else None
-        if old_key is not None and (key.startswith("ip:") or old_key.startswith("ip:")):
-            pairs[key] = old_key
-            del gone_by_ip[ip]
+        value = attr(host)
+        old_key = old_by.get(value) if value and key not in before else None
+        if old_key is None or (key.startswith("mac:") and old_key.startswith("mac:")):
+            continue
+        old_serial, new_serial = serial_number(before[old_key]), serial_number(host)
+        if old_serial and new_serial and old_serial != new_serial:
+            continue
+        pairs[key] = old_key
+        del old_by[value or ""]
     return pairs
+
+
+def _pair_macless(before: dict[str, HostReport], after: dict[str, HostReport]) -> dict[str, str]:
+    by_serial = _pair_by(serial_number, before, after, set())
+    rest = {k: h for k, h in after.items() if k not in by_serial}
+    return by_serial | _pair_by(lambda h: h.evidence.ip, before, rest, set(by_serial.values()))
 
 
 def diff_reports(old: Report, new: Report) -> ReportDiff:
@@ -140,7 +180,8 @@ def diff_reports(old: Report, new: Report) -> ReportDiff:
     for key, old_key in pairs.items():
         changes = host_changes(before[old_key], after[key])
         if changes:
-            result.changed.append(DeviceEntry(key, after[key], tuple(changes)))
+            old_status = before[old_key].verdict.status
+            result.changed.append(DeviceEntry(key, after[key], tuple(changes), old_status))
     for entries in (result.new, result.gone, result.changed):
         entries.sort(key=_ip_order)
     return result

@@ -1,23 +1,23 @@
-"""Which host is which across sweeps: the MAC when there is one, else the IP."""
+"""Which host is which across sweeps of one site: the MAC when there is one, else the serial, else the IP.
+
+Private address ranges repeat across sites, so identities are only ever compared within one site.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from netfinger.evidence import normalise_mac
 from netfinger.report.model import HostReport
+from netfinger.report.serial import host_uid
 
 
 def base_identity(host: HostReport) -> str:
-    mac = normalise_mac(host.evidence.mac) if host.evidence.mac else None
-    if mac:
-        return f"mac:{mac}"
-    return f"ip:{host.evidence.ip or ''}"
+    return host_uid(host)
 
 
 def identity_keys(hosts: list[HostReport]) -> list[str]:
-    """One key per host. A MAC seen on several IPs (proxy ARP, a router answering for others) is
-    not an identity on its own there, so those hosts are keyed by MAC and IP together."""
+    """One key per host. A MAC (or serial) seen on several IPs (proxy ARP, a router answering for
+    others, a cloned serial) is not an identity on its own there, so those hosts are keyed with the IP."""
     bases = [base_identity(h) for h in hosts]
     counts = Counter(bases)
     return [

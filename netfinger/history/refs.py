@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netfinger.errors import UsageError
-from netfinger.history.store import load_sweep, sweep_ids
+from netfinger.history.database import locate
+from netfinger.history.store import Db, load_sweep, sites, sweep_ids, sweep_row
 from netfinger.report.load import load_report
 from netfinger.report.model import Report
 
 _REF = re.compile(r"^(?:(?P<id>\d+)|last(?:~(?P<back>\d+))?)$")
-REF_HELP = "a report file, or with --db a sweep id, 'last' or 'last~N' (N sweeps before the last)"
+REF_HELP = "a report file, or with --db a sweep id, 'last' or 'last~N' (N sweeps before the site's last)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ def parse_sweep_ref(text: str) -> SweepRef | None:
     return SweepRef(back=int(m.group("back") or 0))
 
 
-def resolve_sweep(ref: SweepRef, ids: list[int], db: Path) -> int:
+def resolve_sweep(ref: SweepRef, ids: list[int], db: object) -> int:
     """The sweep id ``ref`` names among ``ids`` (ascending); UsageError when there is none."""
     if ref.sweep_id is not None:
         if ref.sweep_id not in ids:
@@ -44,18 +45,60 @@ def resolve_sweep(ref: SweepRef, ids: list[int], db: Path) -> int:
     return ids[-1 - ref.back]
 
 
-def load_ref(text: str, db: Path | None) -> tuple[Report, str]:
-    """Load the report ``text`` names; return it with a label for humans (path or ``sweep N``).
+def choose_site(db: Db, site: str | None) -> str | None:
+    """The site ``last``/``last~N`` count within: ``site`` when given (it must have sweeps), else the
+    only site in the history; None for an empty history. UsageError when several sites need a choice."""
+    known = sites(db)
+    if site is not None:
+        if site not in known:
+            shown = ", ".join(known) or "none yet"
+            raise UsageError(f"no sweeps of site {site!r} in the history (sites: {shown})")
+        return site
+    if len(known) > 1:
+        shown = ", ".join(known)
+        raise UsageError(f"the history holds {len(known)} sites ({shown}); pick one with --site NAME")
+    return known[0] if known else None
 
-    An existing file wins over a history reference of the same spelling.
-    """
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A loaded report and where it came from: a file (no site) or a sweep of a site."""
+
+    report: Report
+    label: str
+    site: str | None = None
+    sensor: str | None = None
+
+
+def resolve_ref(text: str, db: Db | None, site: str | None = None) -> Resolved:
+    """Load the report ``text`` names (see :func:`load_ref`), with the sweep's site and sensor."""
     path = Path(text)
     if path.is_file():
-        return load_report(path), str(path)
+        return Resolved(load_report(path), str(path))
     ref = parse_sweep_ref(text)
     if ref is None:
         raise UsageError(f"{text!r} is not a file, and not a sweep id, 'last' or 'last~N'")
     if db is None:
-        raise UsageError(f"{text!r} names a sweep in the history; add --db HISTORY.sqlite")
-    sweep_id = resolve_sweep(ref, sweep_ids(db), db)
-    return load_sweep(db, sweep_id), f"sweep {sweep_id}"
+        raise UsageError(f"{text!r} names a sweep in the history; add --db HISTORY.sqlite "
+                         "or a postgresql:// URL")
+    label = locate(db).label
+    if ref.sweep_id is not None:
+        row = sweep_row(db, ref.sweep_id)
+        if site is not None and row is not None and row.site != site:
+            raise UsageError(f"sweep {ref.sweep_id} belongs to site {row.site!r}, not {site!r}")
+        sweep_id = resolve_sweep(ref, [ref.sweep_id] if row is not None else [], label)
+    else:
+        sweep_id = resolve_sweep(ref, sweep_ids(db, choose_site(db, site)), label)
+        row = sweep_row(db, sweep_id)
+    report = load_sweep(db, sweep_id)
+    return Resolved(report, f"sweep {sweep_id}", row.site if row else None, row.sensor if row else None)
+
+
+def load_ref(text: str, db: Db | None, site: str | None = None) -> tuple[Report, str]:
+    """Load the report ``text`` names; return it with a label for humans (path or ``sweep N``).
+
+    An existing file wins over a history reference of the same spelling. ``last``/``last~N`` count
+    the sweeps of ``site`` (default: the only site); an id names one sweep of any site.
+    """
+    found = resolve_ref(text, db, site)
+    return found.report, found.label

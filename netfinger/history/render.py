@@ -9,6 +9,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from netfinger.history.alerts import DeliveryRecord
 from netfinger.history.diff import Change, DeviceEntry, ReportDiff
 from netfinger.history.store import SweepRow
 from netfinger.report.inert import visible
@@ -22,6 +23,7 @@ _KIND_WORDS = {
     "firmware_changed": "firmware changed",
     "newly_banned": "newly banned",
     "no_longer_banned": "no longer banned",
+    "status_changed": "status changed",
     "new_vulnerability": "new vulnerability",
     "vulnerability_fixed": "vulnerability fixed",
 }
@@ -42,14 +44,28 @@ def to_text(parts: list[RenderableType], width: int = 120) -> str:
     return console.export_text()
 
 
-def sweeps_table(rows: list[SweepRow]) -> Table:
-    table = Table(title="Sweeps", box=box.SIMPLE_HEAD, pad_edge=False)
-    for name in ("Id", "Start", "End", "Targets", "Hosts", "Banned", "Vulnerable", "Note"):
-        table.add_column(name, overflow="fold")
+def sweeps_table(rows: list[SweepRow], caption: str | None = None) -> Table:
+    table = Table(title="Sweeps", box=box.SIMPLE_HEAD, pad_edge=False, caption=caption)
+    # The end time is in --json; the table keeps to 120 columns.
+    names = ("Id", "Site", "Sensor", "Start", "Targets", "Hosts", "Banned", "Vulnerable", "Note")
+    for name in names:  # timestamps and counts stay on one line; names and targets fold
+        table.add_column(name, overflow="fold", no_wrap=name not in ("Site", "Sensor", "Targets"),
+                         min_width=8 if name in ("Site", "Sensor") else 18 if name == "Targets" else None)
     for r in rows:
         note = "interrupted" if r.interrupted else ""
-        table.add_row(_t(r.id), _t(r.started), _t(r.ended), _t(", ".join(r.targets)), _t(r.hosts),
-                      _t(r.banned), _t(r.vulnerable), _t(note))  # fmt: skip
+        targets = ", ".join(r.targets)
+        cells = (r.id, r.site, r.sensor, r.started, targets, r.hosts, r.banned, r.vulnerable, note)
+        table.add_row(*(_t(c) for c in cells))
+    return table
+
+
+def deliveries_table(rows: list[DeliveryRecord]) -> Table:
+    table = Table(title="Alert deliveries", box=box.SIMPLE_HEAD, pad_edge=False)
+    for name in ("Sweep", "Since", "Recorded", "Target", "Hosts", "Result", "Attempts", "Error"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(_t(r.sweep_id), _t(r.previous_id), _t(r.recorded), _t(r.target), _t(r.hosts),
+                      _t("sent" if r.ok else "FAILED"), _t(r.attempts), _t(r.error))  # fmt: skip
     return table
 
 

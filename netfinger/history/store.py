@@ -1,49 +1,39 @@
-"""The sweep history: one SQLite file, one transaction per sweep (a sweep is recorded whole or not at all).
+"""The sweep history: one store (a SQLite file or a PostgreSQL database), one code path for both.
 
-Table ``sweeps`` holds one row per scan with its counts and the full JSON report; ``sweep_hosts`` holds
-one row per host for quick queries (``SELECT ... FROM sweep_hosts WHERE banned``).
+Each sweep is written in one transaction: its ``sweeps`` row (site, sensor, counts), its
+``sweep_reports`` row (the full JSON report) and one ``sweep_hosts`` row per host, together or not
+at all. A sweep carries a ``uid``;
+writing a uid that is already stored is a no-op that returns the stored id, so a retried write
+never duplicates a sweep.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import json
 import os
-import sqlite3
-from collections.abc import Iterator
+import re
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
 
 from netfinger.errors import NetfingerError, UsageError
+from netfinger.history.database import connect, transaction
 from netfinger.history.identity import identity_keys
-from netfinger.report.load import report_from_json_text
+from netfinger.history.tables import sweep_hosts, sweep_reports, sweeps
+from netfinger.report.load import report_from_stored_json
 from netfinger.report.model import HostReport, Report
+from netfinger.report.serial import serial_number
 
-SCHEMA_VERSION = 1
-_DDL = """
-CREATE TABLE IF NOT EXISTS sweeps (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    started TEXT NOT NULL,
-    ended TEXT NOT NULL,
-    recorded TEXT NOT NULL,
-    targets TEXT NOT NULL,
-    hosts INTEGER NOT NULL,
-    banned INTEGER NOT NULL,
-    vulnerable INTEGER NOT NULL,
-    interrupted INTEGER NOT NULL,
-    report TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sweep_hosts (
-    sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
-    identity TEXT NOT NULL,
-    ip TEXT, mac TEXT, manufacturer TEXT, brand TEXT, model TEXT, firmware TEXT,
-    banned INTEGER NOT NULL,
-    vulnerabilities TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sweep_hosts_by_sweep ON sweep_hosts(sweep_id);
-CREATE INDEX IF NOT EXISTS sweep_hosts_by_identity ON sweep_hosts(identity);
-"""
+DEFAULT_SITE = "default"
+Db = str | os.PathLike[str]
+_SITE = re.compile(r"^[\w .:@/-]{1,64}$")
+_LIST_COLUMNS = (sweeps.c.id, sweeps.c.started, sweeps.c.ended, sweeps.c.recorded, sweeps.c.targets,
+                 sweeps.c.hosts, sweeps.c.banned, sweeps.c.vulnerable, sweeps.c.interrupted,
+                 sweeps.c.site, sweeps.c.sensor, sweeps.c.uid)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,101 +47,159 @@ class SweepRow:
     banned: int
     vulnerable: int
     interrupted: bool
+    site: str = DEFAULT_SITE
+    sensor: str = ""
+    uid: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "id": self.id, "start": self.started, "end": self.ended, "recorded": self.recorded,
-            "targets": self.targets, "hosts": self.hosts, "banned": self.banned,
-            "vulnerable": self.vulnerable, "interrupted": self.interrupted,
+            "id": self.id, "site": self.site, "sensor": self.sensor, "start": self.started,
+            "end": self.ended, "recorded": self.recorded, "targets": self.targets, "hosts": self.hosts,
+            "banned": self.banned, "vulnerable": self.vulnerable, "interrupted": self.interrupted,
+            "uid": self.uid,
         }  # fmt: skip
 
 
-@contextlib.contextmanager
-def open_history(path: Path, create: bool = False) -> Iterator[sqlite3.Connection]:
-    """Open (and with ``create`` initialise) the history database; always closes it."""
-    if not create and not path.is_file():
-        raise UsageError(f"no sweep history at {path}; record one with 'netfinger scan ... --history {path}'")
-    try:
-        if create and not path.exists():
-            # A new history is private: it lists vulnerable devices.
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        conn = sqlite3.connect(path, timeout=30)
-    except (OSError, sqlite3.Error) as exc:
-        raise NetfingerError(f"cannot open history {path}: {exc}") from exc
-    try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        _check_version(conn, path, create)
-        yield conn
-    except sqlite3.DatabaseError as exc:
-        raise NetfingerError(
-            f"history {path} is unreadable ({exc}); is it a netfinger history file?"
-        ) from exc
-    finally:
-        conn.close()
+def check_site(site: str) -> str:
+    if not _SITE.match(site):
+        raise UsageError(f"site name {site!r}: use 1-64 letters, digits, spaces or . : @ / - _")
+    return site
 
 
-def _check_version(conn: sqlite3.Connection, path: Path, create: bool) -> None:
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version == 0 and create:
-        with conn:
-            conn.executescript(_DDL)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    elif version != SCHEMA_VERSION:
-        raise UsageError(f"{path} is not a netfinger history (format {version}, expected {SCHEMA_VERSION})")
+def sweep_uid(site: str, sensor: str, report_text: str) -> str:
+    """The default uid: the same report from the same sensor and site is the same sweep."""
+    digest = hashlib.sha256(f"{site}\n{sensor}\n".encode() + report_text.encode()).hexdigest()
+    return f"sha256:{digest}"
 
 
-def host_row(sweep_id: int, identity: str, host: HostReport) -> tuple[object, ...]:
+def host_row(sweep_id: int, site: str, identity: str, host: HostReport) -> dict[str, Any]:
     v = host.verdict
-    vulns = json.dumps([f.id for f in v.vulnerabilities])
-    return (sweep_id, identity, host.evidence.ip, host.evidence.mac, v.manufacturer, v.brand, v.model,
-            v.firmware, int(v.banned), vulns)  # fmt: skip
+    return {
+        "sweep_id": sweep_id, "site": site, "identity": identity, "ip": host.evidence.ip,
+        "mac": host.evidence.mac, "serial": serial_number(host), "manufacturer": v.manufacturer,
+        "brand": v.brand, "model": v.model, "firmware": v.firmware, "banned": int(v.banned),
+        "vulnerabilities": json.dumps([f.id for f in v.vulnerabilities]),
+    }  # fmt: skip
 
 
-def record_sweep(path: Path, report: Report) -> int:
-    """Store ``report`` as a new sweep in one transaction; return its id."""
-    summary = report.summary()
-    scan = report.scan
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    text = json.dumps(report.to_dict(), ensure_ascii=True, separators=(",", ":"))
-    with open_history(path, create=True) as conn, conn:
-        cur = conn.execute(
-            "INSERT INTO sweeps (started, ended, recorded, targets, hosts, banned, vulnerable, interrupted,"
-            " report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (scan.start, scan.end, now, json.dumps(scan.targets), summary["hosts"], summary["banned"],
-             summary["vulnerable"], int(scan.interrupted), text),
-        )  # fmt: skip
-        sweep_id = int(cur.lastrowid or 0)
-        keys = identity_keys(report.hosts)
-        for key, host in zip(keys, report.hosts, strict=True):
-            conn.execute(
-                "INSERT INTO sweep_hosts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", host_row(sweep_id, key, host)
-            )
+def _sweep_values(report: Report, site: str, sensor: str, uid: str) -> dict[str, Any]:
+    summary, scan = report.summary(), report.scan
+    return {
+        "started": scan.start, "ended": scan.end,
+        "recorded": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "targets": json.dumps(scan.targets), "hosts": summary["hosts"], "banned": summary["banned"],
+        "vulnerable": summary["vulnerable"], "interrupted": int(scan.interrupted),
+        "uid": uid, "site": site, "sensor": sensor,
+    }  # fmt: skip
+
+
+def _stored_id(conn: sa.Connection, uid: str) -> int | None:
+    found = conn.execute(sa.select(sweeps.c.id).where(sweeps.c.uid == uid)).scalar()
+    return None if found is None else int(found)
+
+
+def _insert(conn: sa.Connection, report: Report, values: dict[str, Any], text: str) -> int:
+    key = conn.execute(sweeps.insert().values(**values)).inserted_primary_key
+    assert key is not None
+    sweep_id = int(key[0])
+    conn.execute(sweep_reports.insert().values(sweep_id=sweep_id, report=text))
+    keys = identity_keys(report.hosts)
+    rows = [host_row(sweep_id, values["site"], k, h) for k, h in zip(keys, report.hosts, strict=True)]
+    if rows:
+        conn.execute(sweep_hosts.insert(), rows)
     return sweep_id
 
 
-def list_sweeps(path: Path, limit: int | None = None) -> list[SweepRow]:
-    """Sweeps, oldest first (the newest ``limit`` when given)."""
-    with open_history(path) as conn:
-        rows = conn.execute(
-            "SELECT id, started, ended, recorded, targets, hosts, banned, vulnerable, interrupted FROM sweeps"
-            " ORDER BY id DESC LIMIT ?",
-            (-1 if limit is None else limit,),
-        ).fetchall()
-    return [
-        SweepRow(int(r[0]), str(r[1]), str(r[2]), str(r[3]), [str(t) for t in json.loads(r[4])], int(r[5]),
-                 int(r[6]), int(r[7]), bool(r[8]))
-        for r in reversed(rows)
-    ]  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    id: int
+    created: bool  # False: the uid was already stored, nothing was written
 
 
-def sweep_ids(path: Path) -> list[int]:
-    with open_history(path) as conn:
-        return [int(r[0]) for r in conn.execute("SELECT id FROM sweeps ORDER BY id")]
+def record_sweep(db: Db, report: Report, site: str = DEFAULT_SITE, sensor: str | None = None,
+                 uid: str | None = None) -> int:  # fmt: skip
+    """Store ``report`` as a sweep of ``site`` seen by ``sensor`` (default: the scanner's host name)
+    in one transaction; return its id. A ``uid`` already stored is not written again: its id is
+    returned. ``db`` is a SQLite path or a ``postgresql://`` URL; a missing SQLite file is created."""
+    return store_sweep(db, report, site, sensor, uid).id
 
 
-def load_sweep(path: Path, sweep_id: int) -> Report:
-    with open_history(path) as conn:
-        row = conn.execute("SELECT report FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
-    if row is None:
-        raise UsageError(f"no sweep {sweep_id} in {path}; 'netfinger history --db {path}' lists them")
-    return report_from_json_text(str(row[0]), f"sweep {sweep_id} in {path}")
+def store_sweep(db: Db, report: Report, site: str = DEFAULT_SITE, sensor: str | None = None,
+                uid: str | None = None) -> Recorded:  # fmt: skip
+    """:func:`record_sweep`, saying whether the sweep was new."""
+    site = check_site(site)
+    sensor = sensor or report.scan.scanner_host or socket.gethostname()
+    text = json.dumps(report.to_dict(), ensure_ascii=True, separators=(",", ":"))
+    uid = uid or sweep_uid(site, sensor, text)
+    engine, loc = connect(db, create=True)
+    values = _sweep_values(report, site, sensor, uid)
+    try:
+        with transaction(engine, write=True) as conn:
+            stored = _stored_id(conn, uid)
+            if stored is not None:
+                return Recorded(stored, False)
+            return Recorded(_insert(conn, report, values, text), True)
+    except sa.exc.IntegrityError:
+        # Another writer stored the same uid between our check and our insert: theirs stands.
+        with transaction(engine) as conn:
+            stored = _stored_id(conn, uid)
+        if stored is None:
+            raise
+        return Recorded(stored, False)
+    except sa.exc.OperationalError as exc:
+        raise NetfingerError(f"cannot write to history {loc.label}: {exc.orig}") from exc
+
+
+def _row(r: Any) -> SweepRow:
+    return SweepRow(int(r.id), str(r.started), str(r.ended), str(r.recorded),
+                    [str(t) for t in json.loads(r.targets)], int(r.hosts), int(r.banned), int(r.vulnerable),
+                    bool(r.interrupted), str(r.site), str(r.sensor), str(r.uid))  # fmt: skip
+
+
+def list_sweeps(db: Db, limit: int | None = None, site: str | None = None) -> list[SweepRow]:
+    """Sweeps, oldest first (the newest ``limit`` when given), of one site or of all."""
+    engine, _ = connect(db)
+    query = sa.select(*_LIST_COLUMNS).order_by(sweeps.c.id.desc())
+    if site is not None:
+        query = query.where(sweeps.c.site == site)
+    if limit is not None:
+        query = query.limit(max(limit, 0))
+    with transaction(engine) as conn:
+        rows = conn.execute(query).all()
+    return [_row(r) for r in reversed(rows)]
+
+
+def sweep_ids(db: Db, site: str | None = None) -> list[int]:
+    engine, _ = connect(db)
+    query = sa.select(sweeps.c.id).order_by(sweeps.c.id)
+    if site is not None:
+        query = query.where(sweeps.c.site == site)
+    with transaction(engine) as conn:
+        return [int(i) for i in conn.execute(query).scalars()]
+
+
+def sites(db: Db) -> list[str]:
+    """The sites that have sweeps, sorted."""
+    engine, _ = connect(db)
+    with transaction(engine) as conn:
+        return [str(s) for s in conn.execute(sa.select(sweeps.c.site).distinct().order_by(sweeps.c.site))
+                .scalars()]  # fmt: skip
+
+
+def sweep_row(db: Db, sweep_id: int) -> SweepRow | None:
+    """One sweep's listing row (no report), or None when there is no such sweep."""
+    engine, _ = connect(db)
+    with transaction(engine) as conn:
+        found = conn.execute(sa.select(*_LIST_COLUMNS).where(sweeps.c.id == sweep_id)).first()
+    return None if found is None else _row(found)
+
+
+def load_sweep(db: Db, sweep_id: int) -> Report:
+    engine, loc = connect(db)
+    with transaction(engine) as conn:
+        query = sa.select(sweep_reports.c.report).where(sweep_reports.c.sweep_id == sweep_id)
+        text = conn.execute(query).scalar()
+    if text is None:
+        hint = f"'netfinger history --db {loc.label}' lists them"
+        raise UsageError(f"no sweep {sweep_id} in {loc.label}; {hint}")
+    return report_from_stored_json(str(text), f"sweep {sweep_id} in {loc.label}")

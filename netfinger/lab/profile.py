@@ -27,7 +27,8 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 IDENTITY_KEYS = ("name", "mac", "ip", "description", "expect", "vars", "ipv6")
 EXPECT_TEXT = ("manufacturer", "brand", "model", "firmware", "device_type")
-EXPECT_KEYS = (*EXPECT_TEXT, "banned", "cves")
+EXPECT_KEYS = (*EXPECT_TEXT, "banned", "status", "cves")
+STATUSES = ("banned", "suspect", "clear", "unknown")
 EXPECT_REQUIRED = ("manufacturer", "banned")
 
 Registry = Mapping[str, Responder]
@@ -61,9 +62,11 @@ class Expect:
     firmware: str | None = None
     device_type: str | None = None
     cves: tuple[str, ...] = ()
+    status: str | None = None  # the verdict tier; None when the profile does not say
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        status = {"status": self.status} if self.status else {}
+        return status | {
             "manufacturer": self.manufacturer,
             "brand": self.brand,
             "model": self.model,
@@ -129,7 +132,12 @@ def parse_expect(raw: Any, where: str) -> Expect:
     for cve in cves:
         if not isinstance(cve, str) or not CVE_RE.match(cve):
             raise _fail(f"{where}.cves", f"{cve!r} is not a CVE id like CVE-2017-7921")
-    return Expect(banned=banned, cves=tuple(cves), **text)
+    status = raw.get("status")
+    if status is not None and status not in STATUSES:
+        raise _fail(f"{where}.status", f"must be one of {', '.join(STATUSES)}, not {status!r}")
+    if status is not None and (status == "banned") != banned:
+        raise _fail(f"{where}.status", f"status {status} contradicts banned: {str(banned).lower()}")
+    return Expect(banned=banned, cves=tuple(cves), status=status, **text)
 
 
 def parse_vars(raw: Any, where: str) -> dict[str, str]:

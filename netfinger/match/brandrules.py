@@ -5,6 +5,8 @@ and an OUI rule. The certainty a rule lends to the maker depends on the relation
 or a subsidiary's is strong, a current OEM's weaker, a former OEM's weak: below the naming threshold alone,
 so a label that was (or is partly) sourced elsewhere never names a maker by itself (the protocol
 shape decides).
+Their strength and independence group (what a hit can confirm, see :mod:`netfinger.match.tiers`) come
+from vocabulary.yaml ``generated_rules``, by kind and relation.
 Examples and counterexamples are generated too, so the self-test covers these rules like the others.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from netfinger.match.model import Brand, BrandMaker, Example, Rule
+from netfinger.match.model import Brand, BrandMaker, Example, GeneratedKind, Rule
 
 NAME_CERTAINTY = {
     "maker": 0.85, "subsidiary": 0.85, "sub-brand": 0.8, "JV": 0.8, "OEM": 0.7, "former OEM": 0.25,
@@ -58,7 +60,9 @@ def _native_maker(fld: str, default: str) -> str:
     return next((m for p, m in NATIVE_FIELDS.items() if fld.startswith(p)), default)
 
 
-def _name_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> Iterator[Rule]:
+def _name_rules(
+    brand: Brand, maker: BrandMaker, fields: tuple[str, ...], kind: GeneratedKind
+) -> Iterator[Rule]:
     for fld in fields:
         if _native_maker(fld, maker.maker) != maker.maker:
             continue
@@ -73,6 +77,8 @@ def _name_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> Ite
             match="regex",
             vendor=maker.maker,
             certainty=NAME_CERTAINTY[maker.relation],
+            strength=kind.strength_for(maker.relation),
+            independence=kind.independence,
             pattern=name_pattern(brand.names, with_model),
             brand=brand.name,
             extracts=(("model", "model"),) if with_model else (),
@@ -84,7 +90,9 @@ def _name_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> Ite
         )
 
 
-def _model_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> Iterator[Rule]:
+def _model_rules(
+    brand: Brand, maker: BrandMaker, fields: tuple[str, ...], kind: GeneratedKind
+) -> Iterator[Rule]:
     pattern = "^(?:" + "|".join(f"(?:{m})" for m in brand.models) + ")"
     for fld in fields:
         if _native_maker(fld, maker.maker) != maker.maker:
@@ -95,6 +103,8 @@ def _model_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> It
             match="regex",
             vendor=maker.maker,
             certainty=MODEL_CERTAINTY[maker.relation],
+            strength=kind.strength_for(maker.relation),
+            independence=kind.independence,
             pattern=pattern,
             brand=brand.name,
             examples=tuple(Example(m) for m in brand.model_examples),
@@ -104,13 +114,15 @@ def _model_rules(brand: Brand, maker: BrandMaker, fields: tuple[str, ...]) -> It
         )
 
 
-def _oui_rule(brand: Brand, maker: BrandMaker) -> Rule:
+def _oui_rule(brand: Brand, maker: BrandMaker, kind: GeneratedKind) -> Rule:
     return Rule(
         id=rule_id(brand, maker, "oui"),
         field=OUI_FIELD,
         match="oui_org",
         vendor=maker.maker,
         certainty=OUI_CERTAINTY[maker.relation],
+        strength=kind.strength_for(maker.relation),
+        independence=kind.independence,
         values=brand.oui_orgs,
         brand=None if maker.relation == "maker" else brand.name,
         examples=tuple(Example(o) for o in brand.oui_orgs),
@@ -124,14 +136,15 @@ def generate_rules(
     brands: tuple[Brand, ...],
     name_fields: tuple[str, ...],
     model_fields: tuple[str, ...],
+    kinds: dict[str, GeneratedKind],
 ) -> list[Rule]:
     out: list[Rule] = []
     for brand in brands:
         for maker in brand.makers:
             if brand.names:
-                out.extend(_name_rules(brand, maker, name_fields))
+                out.extend(_name_rules(brand, maker, name_fields, kinds["name"]))
             if brand.models:
-                out.extend(_model_rules(brand, maker, model_fields))
+                out.extend(_model_rules(brand, maker, model_fields, kinds["model"]))
             if brand.oui_orgs:
-                out.append(_oui_rule(brand, maker))
+                out.append(_oui_rule(brand, maker, kinds["oui"]))
     return out

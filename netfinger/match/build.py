@@ -9,8 +9,10 @@ from netfinger.match.model import (
     Affected,
     Brand,
     BrandMaker,
+    ConfirmHint,
     Example,
     FirmwareRange,
+    GeneratedKind,
     Regulation,
     Rule,
     Vulnerability,
@@ -49,6 +51,8 @@ def build_rule(raw: dict[str, Any], origin: str, fld: str) -> Rule:
         match=str(raw["match"]),
         vendor=str(raw["vendor"]),
         certainty=float(raw["certainty"]),
+        strength=str(raw["strength"]),
+        independence=str(raw["independence"]),
         values=_strs(raw.get("value")),
         pattern=str(raw.get("pattern", "")),
         brand=raw.get("brand"),
@@ -125,3 +129,23 @@ def build_regulation(raw: dict[str, Any]) -> Regulation:
         scope=str(raw.get("scope", "")),
         references=_strs(raw.get("references")),
     )
+
+
+def build_generated(raw: dict[str, Any]) -> dict[str, GeneratedKind]:
+    """vocabulary.yaml ``generated_rules``: kind (name, model, oui) -> strength by relation and group."""
+    return {
+        str(kind): GeneratedKind(
+            independence=str(spec["independence"]),
+            strength=tuple((str(rel), str(s)) for rel, s in spec["strength"].items()),
+        )
+        for kind, spec in raw.items()
+    }
+
+
+def build_confirm(makers: dict[str, Any]) -> dict[str, tuple[ConfirmHint, ...]]:
+    """vocabulary.yaml ``makers.<maker>.confirm``: what would settle a suspect verdict for that maker."""
+    return {
+        str(maker): tuple(ConfirmHint(str(h["absent"]), str(h["say"])) for h in spec["confirm"])
+        for maker, spec in makers.items()
+        if spec.get("confirm")
+    }

@@ -6,13 +6,22 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from netfinger.evidence import HostEvidence
-from netfinger.match import identity, regulation, trust, vulns
+from netfinger.match import identity, regulation, tiers, trust, vulns
 from netfinger.match import oui as oui_lookup
 from netfinger.match.brandrules import slug
-from netfinger.match.interface import EvidenceRef, Matcher, Verdict
-from netfinger.match.model import Rule, Signatures
+from netfinger.match.interface import EvidenceRef, Matcher, Suspect, Verdict
+from netfinger.match.model import CORROBORATING, Rule, Signatures
 from netfinger.match.rules import RuleIndex
-from netfinger.match.scoring import Hit, OuiLookup, collect_hits, derived_observations, maker_scores, ranked
+from netfinger.match.scoring import (
+    Hit,
+    OuiLookup,
+    collect_hits,
+    compile_forms,
+    derived_observations,
+    maker_scores,
+    name_scope_observations,
+    ranked,
+)
 
 MIN_MAKER_SCORE = 0.3
 OUI_FIELD = "mac.oui_org"
@@ -27,19 +36,22 @@ class SignatureMatcher(Matcher):
         self.signatures = signatures
         self.index = RuleIndex(signatures.rules)
         self._oui = oui
+        self._forms = compile_forms(signatures.name_forms)
 
     def hits(self, host: HostEvidence, distrust: dict[str, str] | None = None) -> list[Hit]:
-        observations = [*host.observations, *derived_observations(host, self._oui)]
-        return collect_hits(trust.trusted(observations, distrust or {}), self.index)
+        seen = [*host.observations, *derived_observations(host, self._oui)]
+        observations = trust.trusted(seen, distrust or {})
+        return collect_hits([*observations, *name_scope_observations(observations, self._forms)], self.index)
 
     def classify(self, host: HostEvidence) -> Verdict:
         distrust = trust.distrusted(host)
         hits = self.hits(host, distrust)
         scores = maker_scores(hits)
-        order = ranked(scores)
+        order = ranked(tiers.nameable(scores, hits))
         ignored = [f"ignored {proto} evidence: {why}" for proto, why in sorted(distrust.items())]
         if not order or order[0][1] < MIN_MAKER_SCORE:
-            return Verdict(evidence=_refs(hits, None), notes=(*ignored, *_weak_note(order)))
+            notes = (*ignored, *_weak_note(order), *tiers.weak_only_notes(scores, hits))
+            return Verdict(evidence=_refs(hits, None), notes=notes)
         maker, score = order[0]
         verdict = self._verdict(host, hits, maker, score, order)
         return replace(verdict, notes=(*ignored, *verdict.notes)) if ignored else verdict
@@ -56,20 +68,34 @@ class SignatureMatcher(Matcher):
         model = identity.pick_model(hits, maker)
         device = vulns.Device(maker, brand, model, firmware, _field_keys(host))
         findings, vuln_notes = vulns.decide(sigs.vulnerabilities, device)
-        banned_by = regulation.covering(sigs.regulations, maker)
+        covered_by = regulation.covering(sigs.regulations, maker)
+        supporting = [h for h in hits if h.rule.vendor == maker]
+        status = tiers.status_for(maker, bool(covered_by), supporting)
+        suspect = self._suspect(host, maker, covered_by, supporting) if status == tiers.SUSPECT else None
+        tier_notes = [tiers.shortfall(supporting, maker)] if suspect else []
+        banned_by = covered_by if status == tiers.BANNED else ()
         return Verdict(
             manufacturer=maker,
             brand=brand,
             model=model,
             firmware=firmware.display if firmware else None,
             device_type=identity.pick_device_type(hits, maker, sigs.model_fields),
-            banned=bool(banned_by),
+            banned=status == tiers.BANNED,
             banned_by=banned_by,
             confidence=round(score, 4),
             vulnerabilities=tuple(findings),
             evidence=_refs(brand_hits, maker),
-            notes=tuple(_notes(hits, maker, score, order) + vuln_notes),
+            notes=tuple(_notes(hits, maker, score, order) + tier_notes + vuln_notes),
+            status=status,
+            suspect=suspect,
         )
+
+    def _suspect(
+        self, host: HostEvidence, maker: str, covered_by: tuple[str, ...], supporting: list[Hit]
+    ) -> Suspect:
+        fields = [o.field for o in host.observations]
+        hints = tiers.settle_hints(self.signatures.confirm.get(maker, ()), fields)
+        return Suspect(covered_by=covered_by, signals=_refs(supporting, maker), settle=hints)
 
     def _brand(self, hits: list[Hit], maker: str) -> str | None:
         sigs = self.signatures
@@ -114,6 +140,8 @@ def _oem_rule(brand: str, maker: str, code: str) -> Rule:
         match="equals",
         vendor=maker,
         certainty=0.75,
+        strength=CORROBORATING,
+        independence="firmware",
         values=(code,),
         brand=brand,
         note=f"firmware OEM code {code}",
@@ -130,7 +158,7 @@ def _refs(hits: Sequence[Hit], maker: str | None) -> tuple[EvidenceRef, ...]:
         key = (hit.rule.id, hit.field, hit.value)
         if key not in seen:
             seen.add(key)
-            out.append(EvidenceRef(hit.rule.id, hit.field, hit.value))
+            out.append(EvidenceRef(hit.rule.id, hit.field, hit.value, hit.rule.strength))
     return tuple(out)
 
 

@@ -11,14 +11,34 @@ from netfinger.evidence import HostEvidence
 
 @dataclass(frozen=True, slots=True)
 class EvidenceRef:
-    """A rule that fired and the evidence it fired on."""
+    """A rule that fired, the evidence it fired on, and the rule's strength (strong/corroborating/weak)."""
 
     rule: str
     field: str
     value: str
+    strength: str = ""  # empty when read from a report that predates tiers
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "field": self.field, "value": self.value}
+        out = {"rule": self.rule, "field": self.field, "value": self.value}
+        if self.strength:
+            out["strength"] = self.strength
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """Why a host attributed to a regulated maker is not confirmed, and what would settle it."""
+
+    covered_by: tuple[str, ...]  # the regulations that cover the maker it points at
+    signals: tuple[EvidenceRef, ...]  # what points at that maker
+    settle: tuple[str, ...]  # what would settle it ("open the web UI", "run with --credentials" ...)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "covered_by": list(self.covered_by),
+            "signals": [s.to_dict() for s in self.signals],
+            "settle": list(self.settle),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +63,11 @@ class VulnFinding:
 
 @dataclass(frozen=True)
 class Verdict:
-    """Who made this host, what label it carries, and whether it is banned or vulnerable."""
+    """Who made this host, what label it carries, its tier, and whether it is banned or vulnerable.
+
+    ``status`` is ``banned``, ``suspect``, ``clear`` or ``unknown`` (:mod:`netfinger.match.tiers`);
+    ``banned`` is true exactly when ``status`` is ``banned``.
+    """
 
     manufacturer: str | None = None  # "Hikvision", "Dahua", another maker's name, or None
     brand: str | None = None
@@ -56,6 +80,8 @@ class Verdict:
     vulnerabilities: tuple[VulnFinding, ...] = ()
     evidence: tuple[EvidenceRef, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    status: str = "unknown"
+    suspect: Suspect | None = None
 
 
 class Matcher(abc.ABC):

@@ -18,8 +18,15 @@ import yaml
 
 from netfinger.errors import NetfingerError
 from netfinger.match.brandrules import generate_rules
-from netfinger.match.build import build_brand, build_regulation, build_rules, build_vulnerability
-from netfinger.match.model import Signatures, Vocabulary
+from netfinger.match.build import (
+    build_brand,
+    build_confirm,
+    build_generated,
+    build_regulation,
+    build_rules,
+    build_vulnerability,
+)
+from netfinger.match.model import NameForm, Signatures, Vocabulary
 
 ENV_VAR = "NETFINGER_SIGNATURES"
 SINGLE_FILES = ("vocabulary", "brands", "vulnerabilities", "regulations")
@@ -130,7 +137,8 @@ def build_signatures(documents: Documents) -> Signatures:
     model_fields = tuple(vocab_doc["model_fields"])
     rules = [rule for rel in documents.rule_files
              for raw in docs[rel]["rules"] for rule in build_rules(raw, rel)]
-    rules.extend(generate_rules(brands, name_fields, model_fields))
+    kinds = build_generated(vocab_doc["generated_rules"])
+    rules.extend(generate_rules(brands, name_fields, model_fields, kinds))
     return Signatures(
         version=f"sha256:{documents.digest}",
         vocabulary=vocabulary,
@@ -141,6 +149,8 @@ def build_signatures(documents: Documents) -> Signatures:
         name_fields=name_fields,
         model_fields=model_fields,
         maker_brand=maker_brand,
+        confirm=build_confirm(vocab_doc["makers"]),
+        name_forms=tuple(NameForm(str(f["field"]), str(f["pattern"])) for f in vocab_doc["name_scope_forms"]),
     )
 
 

@@ -10,6 +10,12 @@ ANY_VENDOR = "any"  # a rule that extracts values without claiming a maker
 MATCH_KINDS = ("equals", "iequals", "prefix", "contains", "regex", "oui_org", "present")
 EXTRACT_KEYS = ("model", "firmware", "firmware_build", "serial", "brand", "device_type", "mac")
 
+# What one rule's hit can establish for a maker a regulation covers (the verdict tiers):
+STRONG = "strong"  # confirms alone (a native protocol answer, a vendor firmware/realm/certificate form)
+CORROBORATING = "corroborating"  # confirms with a second one of another independence group
+WEAK = "weak"  # never confirms: a "suspect" at most
+STRENGTHS = (STRONG, CORROBORATING, WEAK)
+
 
 @dataclass(frozen=True, slots=True)
 class Example:
@@ -28,6 +34,8 @@ class Rule:
     match: str
     vendor: str
     certainty: float
+    strength: str = WEAK
+    independence: str = ""  # the fact the rule reads; empty = a group of its own
     values: tuple[str, ...] = ()
     pattern: str = ""
     brand: str | None = None
@@ -38,6 +46,38 @@ class Rule:
     counterexamples: tuple[str, ...] = ()
     note: str = ""
     origin: str = ""  # the file the rule came from (or "brands.yaml" for generated rules)
+
+    @property
+    def group(self) -> str:
+        """The independence group: hits of one group are the same fact and confirm only once."""
+        return self.independence or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedKind:
+    """Strength (by brand relation) and independence group of one kind of rule brands.yaml generates."""
+
+    independence: str
+    strength: tuple[tuple[str, str], ...]  # (relation, strength)
+
+    def strength_for(self, relation: str) -> str:
+        return dict(self.strength).get(relation, WEAK)
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A scope form that names the maker: values of ``field`` matching ``pattern`` (group ``name``)."""
+
+    field: str
+    pattern: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmHint:
+    """What would settle a suspect verdict for a maker, said when no observed field starts with ``absent``."""
+
+    absent: str
+    say: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +175,5 @@ class Signatures:
     name_fields: tuple[str, ...] = ()
     model_fields: tuple[str, ...] = ()
     maker_brand: dict[str, str] = field(default_factory=dict)  # maker -> its own brand name
+    confirm: dict[str, tuple[ConfirmHint, ...]] = field(default_factory=dict)  # maker -> hints
+    name_forms: tuple[NameForm, ...] = ()

@@ -6,11 +6,13 @@ Scored, not first-hit: each rule counts once per host (its best hit), and a make
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from netfinger.evidence import HostEvidence, Observation, normalise_mac
-from netfinger.match.model import ANY_VENDOR, Rule
+from netfinger.match.model import ANY_VENDOR, NameForm, Rule
 from netfinger.match.rules import Extracted, RuleIndex
 
 OuiLookup = Callable[[str], str | None]
@@ -44,6 +46,38 @@ def derived_observations(host: HostEvidence, oui: OuiLookup | None) -> list[Obse
         org = oui(norm)
         if org:
             out.append(Observation("mac.oui_org", org, source="derived"))
+    return out
+
+
+NAME_SCOPE_FIELD = "wsd.scope.name"
+
+
+NameForms = dict[str, tuple[re.Pattern[str], ...]]  # field -> the patterns that read a name from it
+
+
+def compile_forms(forms: Sequence[NameForm]) -> NameForms:
+    out: dict[str, list[re.Pattern[str]]] = {}
+    for form in forms:
+        out.setdefault(form.field, []).append(re.compile(form.pattern))
+    return {fld: tuple(patterns) for fld, patterns in out.items()}
+
+
+def name_scope_observations(observations: Sequence[Observation], forms: NameForms) -> list[Observation]:
+    """A maker named in another scope form (``type/manufacturer/X``, ``mfr/X``, ``hardware/X``), read
+    as a name scope so the name rules see it; at most one derived observation per distinct name."""
+    seen: set[str] | None = None
+    out: list[Observation] = []
+    for obs in [o for o in observations if o.field in forms]:
+        for pattern in forms[obs.field]:
+            found = pattern.match(obs.value)
+            name = unquote(found.group("name")).strip() if found else ""
+            if not name:
+                continue
+            if seen is None:
+                seen = {o.value for o in observations if o.field == NAME_SCOPE_FIELD}
+            if name not in seen:
+                seen.add(name)
+                out.append(Observation(NAME_SCOPE_FIELD, name, source=f"derived:{obs.field}"))
     return out
 
 

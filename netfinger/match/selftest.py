@@ -3,7 +3,9 @@
 Checks: schema; fields in :mod:`netfinger.fields`; controlled vocabularies; every example matches its
 rule and extracts exactly what it claims; no counterexample matches; no example of one maker is
 claimed by another maker's rule on the same field at equal or higher certainty; brand model examples
-match their brand; vulnerability model regexes compile and firmware bounds parse.
+match their brand; vulnerability model regexes compile and firmware bounds parse; the verdict tiers
+(:mod:`netfinger.match.selftest_tiers`): each rule alone gives the tier its strength implies, and one
+independence group never confirms twice.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from netfinger.match import firmware as fw
 from netfinger.match.loader import Documents, build_signatures, read_documents, schema_problems
 from netfinger.match.model import ANY_VENDOR, Rule, Signatures
 from netfinger.match.rules import CompiledRule
+from netfinger.match.selftest_tiers import tier_problems
 
 
 @dataclass
@@ -150,6 +153,9 @@ def run_selftest(documents: Documents | None = None) -> SelfTestResult:
     result.failures.extend(vocabulary_problems(sigs))
     result.failures.extend(brand_problems(sigs))
     result.failures.extend(vulnerability_problems(sigs))
+    tier_checks, tier_failures = tier_problems(sigs)
+    result.checks += tier_checks
+    result.failures.extend(tier_failures)
     ids = [(r.id, r.field) for r in sigs.rules]
     if len(ids) != len(set(ids)):
         result.failures.append("duplicate rule id on the same field")

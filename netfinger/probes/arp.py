@@ -105,18 +105,18 @@ class ArpProbe(Probe):
                 self._report(ctx, reply, "arp-reply")
 
     async def _sweep(self, ctx: ScanContext, sock: socket.socket, template: bytes,
-                     targets: Iterable[str]) -> None:
+                     targets: Iterable[str], urgent: bool = False) -> None:
         batch: list[bytes] = []
         for ip in targets:
             batch.append(arp.frame_for(template, ip))
             if len(batch) >= BATCH:
-                await self._send_batch(ctx, sock, batch)
+                await self._send_batch(ctx, sock, batch, urgent)
                 batch = []
         if batch:
-            await self._send_batch(ctx, sock, batch)
+            await self._send_batch(ctx, sock, batch, urgent)
 
     @staticmethod
-    async def _send_batch(ctx: ScanContext, sock: socket.socket, batch: list[bytes]) -> None:
+    async def _send_batch(ctx: ScanContext, sock: socket.socket, batch: list[bytes], urgent: bool) -> None:
         """Pace the batch, then send it straight away; only a full socket buffer makes us wait.
 
         Then yield to the event loop: the pacer does not suspend while tokens are left, and on a big
@@ -124,7 +124,7 @@ class ArpProbe(Probe):
         its whole 20 s (mDNS and every reply handler starved until it ended). Sending from a worker
         thread instead was far slower (GIL hand-overs per batch).
         """
-        await ctx.pace(len(batch))
+        await ctx.pace(len(batch), urgent=urgent)
         loop = asyncio.get_running_loop()
         for frame in batch:
             try:
@@ -134,9 +134,11 @@ class ArpProbe(Probe):
         await asyncio.sleep(0)
 
     async def _ask_silent(self, ctx: ScanContext, sock: socket.socket, template: bytes) -> None:
-        """Ask the on-link targets that have not answered yet once more."""
+        """Ask the on-link targets that have not answered yet once more (a few frames: they do not queue
+        behind the unicast probes' connections for the rate budget)."""
         answered = {ip for ip, _ in self._seen}
-        await self._sweep(ctx, sock, template, [ip for ip in onlink_targets(ctx) if ip not in answered])
+        silent = [ip for ip in onlink_targets(ctx) if ip not in answered]
+        await self._sweep(ctx, sock, template, silent, urgent=True)
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
         try:
@@ -155,7 +157,7 @@ class ArpProbe(Probe):
         try:
             mac_file = Path(f"/sys/class/net/{ctx.iface}/address")
             mac = (await asyncio.to_thread(mac_file.read_text, encoding="ascii")).strip()
-            template = await asyncio.to_thread(arp.build_template, mac, local or "0.0.0.0")
+            template = arp.build_template(mac, local or "0.0.0.0")
             sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(arp.ETH_P_ARP))
         except (OSError, ValueError) as exc:
             return Failed(self.name, f"cannot open a raw socket on {ctx.iface}: {exc}")
@@ -167,8 +169,11 @@ class ArpProbe(Probe):
             enlarge_receive_buffer(sock, ctx.is_root)
             receiver = asyncio.create_task(self._receive(ctx, sock, stop))
             try:
-                await self._sweep(ctx, sock, template, onlink_targets(ctx))
                 small = sum(1 for _ in itertools.islice(onlink_targets(ctx), RETRY_LIMIT + 1)) <= RETRY_LIMIT
+                if not small:
+                    ctx.mark_sweep_sent()  # a /16's sweep takes seconds: the multicast questions go now
+                await self._sweep(ctx, sock, template, onlink_targets(ctx))
+                ctx.mark_sweep_sent()
                 await asyncio.sleep(RETRY_AFTER)
                 if small:
                     await self._ask_silent(ctx, sock, template)

@@ -36,6 +36,9 @@ LATE_MIN_ASKS = 2
 LATE_GRACE = 0.75  # seconds, at least; a quarter of the window when that is longer
 SETTLE_LIMIT = 6.0  # seconds a probe waits, at most, for the ARP/TCP sweep to finish finding hosts
 LATE_ROUND = 1.0  # seconds between asks to new hosts while the ARP/TCP sweeps still find them
+# At most this long the multicast question waits for the ARP sweep's first pass (a /24's is out in tens
+# of milliseconds): parsing hundreds of answers at once would otherwise hold the sweep's batches back.
+SWEEP_HEAD_START = 0.2
 MULTICAST, FOLLOW_UP, GROUP = "multicast ask", "unicast follow-up", "group"
 # What arrives on these came from the scan link: answers to a TTL-1 multicast ask, messages sent to
 # a discovery group (multicast is not routed to us). Their sightings are marked ``link``, so a device
@@ -206,11 +209,20 @@ async def _send_plan(ctx: ScanContext, start: float, plan: Sequence[tuple[float,
         delay = start + at - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        await send_all(ctx, chan.sock, step.datagrams(), groups)
+        await send_all(ctx, chan.sock, step.datagrams(), groups, urgent=True)
+
+
+async def after_sweep(ctx: ScanContext) -> None:
+    """Wait (at most ``SWEEP_HEAD_START``) for the ARP sweep's first pass to be out."""
+    if ctx.sweep_sent is not None and not ctx.sweep_sent.is_set():
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SWEEP_HEAD_START):
+                await ctx.sweep_sent.wait()
 
 
 async def run_window(ex: Exchange, plan: Sequence[tuple[float, Channel, Step]], window: float) -> None:
     """Send ``plan`` and read every channel for ``window`` seconds, then drain what is queued."""
+    await after_sweep(ex.ctx)
     start = time.monotonic()
     tasks = [asyncio.create_task(ex.receive(chan)) for chan in ex.channels]
     tasks.append(asyncio.create_task(_send_plan(ex.ctx, start, plan, ex.groups)))

@@ -8,13 +8,15 @@ functions (in ``netfinger/protocols/<name>.py``) and one thin async runner: a su
 from __future__ import annotations
 
 import abc
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from netfinger.evidence import Sighting
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 class ProbeError(Exception):
@@ -72,6 +74,9 @@ class ScanContext:
     io_timeout: float = 1.5
     # Awaited once per packet sent; the scan core plugs in the shared token bucket (``--rate``).
     pacer: Callable[[int], Awaitable[None]] | None = None
+    # The same budget for a few packets that must not queue behind the unicast connections (discovery
+    # re-asks, multicast questions); falls back to ``pacer``.
+    urgent_pacer: Callable[[int], Awaitable[None]] | None = None
     # Networks directly attached to the scan interface (ARP and broadcast reach only these).
     onlink: tuple[IPv4Network, ...] = ()
     # The scanner's own IPv4 addresses (its own multicast loops back and is ignored).
@@ -96,15 +101,24 @@ class ScanContext:
     # Set once every probe that finds hosts (``finds_hosts``: the ARP and TCP sweeps) has finished, so
     # a discovery probe can ask the hosts they found late before it ends; None: nothing to wait for.
     hosts_settled: asyncio.Event | None = None
+    # Set once the ARP sweep's first frames are all out (a /24's within tens of milliseconds; at once for
+    # a sweep too big to wait for): the multicast questions wait for it, briefly.
+    sweep_sent: asyncio.Event | None = None
 
     def mark_sweep_done(self) -> None:
+        self.mark_sweep_sent()
         if self.sweep_done is not None:
             self.sweep_done.set()
 
-    async def pace(self, packets: int = 1) -> None:
+    def mark_sweep_sent(self) -> None:
+        if self.sweep_sent is not None:
+            self.sweep_sent.set()
+
+    async def pace(self, packets: int = 1, *, urgent: bool = False) -> None:
         """Wait for the shared rate limit before sending ``packets`` packets."""
-        if self.pacer is not None:
-            await self.pacer(packets)
+        pacer = self.urgent_pacer if urgent and self.urgent_pacer is not None else self.pacer
+        if pacer is not None:
+            await pacer(packets)
 
     def targets_on_link(self) -> bool:
         """True when some target shares a network with the scan interface (ARP, multicast reach it)."""

@@ -92,9 +92,22 @@ async def request(host: str, port: int, payload: bytes, seconds: float, *, tls: 
                   read_time: float | None = None) -> TcpResult:
     """Connect (``seconds``), send ``payload`` (may be empty), read until ``done``/EOF/cap/deadline.
 
-    Timeouts use ``asyncio.timeout`` rather than ``wait_for``, which wraps each await in a task of
-    its own: at thousands of requests a scan that was a good part of the scanner's CPU.
+    A request that was accepted and sent but got not one byte back in time is sent once more on a
+    new connection with twice the time: an embedded web server busy with something else (or a
+    scanner on a starved machine) is slow, not absent. Timeouts use ``asyncio.timeout`` rather than
+    ``wait_for``, which wraps each await in a task of its own: at thousands of requests a scan that
+    was a good part of the scanner's CPU.
     """
+    result = await _request_once(host, port, payload, seconds, tls, limit, done, read_time)
+    if payload and result.connected and not result.data and result.ended == "timeout":
+        result = await _request_once(host, port, payload, seconds * 2, tls, limit, done,
+                                     read_time * 2 if read_time else None)
+    return result
+
+
+async def _request_once(host: str, port: int, payload: bytes, seconds: float, tls: bool,  # noqa: PLR0917
+                        limit: int, done: Callable[[bytes], bool] | None,
+                        read_time: float | None) -> TcpResult:
     try:
         async with asyncio.timeout(seconds):
             reader, writer = await asyncio.open_connection(

@@ -81,13 +81,13 @@ def allowed_destination(ctx: ScanContext, dest: str, groups: Sequence[str] = ())
 
 
 async def send_all(ctx: ScanContext, sock: socket.socket, datagrams: Sequence[Send],
-                   groups: Sequence[str] = ()) -> int:
+                   groups: Sequence[str] = (), *, urgent: bool = False) -> int:
     loop = asyncio.get_running_loop()
     sent = 0
     for data, dest in datagrams:
         if not allowed_destination(ctx, dest[0], groups):
             continue
-        await ctx.pace()
+        await ctx.pace(urgent=urgent)
         try:
             await loop.sock_sendto(sock, data, dest)
             sent += 1

@@ -4,17 +4,21 @@
 negative serial number, common on embedded devices, draws a ``CryptographyDeprecationWarning`` today
 and "will cause an exception in a future release"), the bounded DER reader in ``der.py`` reads the same
 fields, so what netfinger reports does not depend on that library's leniency.
+
+``cryptography`` is imported on first use (a fifth of a second): a scan calls ``warm_up`` from a worker
+thread during its listen window, so neither start-up nor the event loop pays for it.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-
-from cryptography import x509
-from cryptography.utils import CryptographyDeprecationWarning
+from typing import TYPE_CHECKING
 
 from netfinger.protocols import der
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 # Attributes kept per Name, by dotted OID (the same keys whichever reader read the certificate).
 _ATTRS = {"2.5.4.3": "cn", "2.5.4.10": "o", "2.5.4.11": "ou", "2.5.4.7": "l", "2.5.4.8": "st", "2.5.4.6": "c"}
@@ -52,8 +56,16 @@ def _pairs(name: x509.Name) -> list[tuple[str, str]]:
     return out
 
 
+def warm_up() -> None:
+    """Import the certificate library now (from a worker thread), before the first certificate arrives."""
+    import cryptography.x509  # noqa: F401
+
+
 def _with_cryptography(data: bytes) -> CertInfo:
     """Raises on anything cryptography refuses or warns about (the caller falls back)."""
+    from cryptography import x509
+    from cryptography.utils import CryptographyDeprecationWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", CryptographyDeprecationWarning)
         cert = x509.load_der_x509_certificate(data)

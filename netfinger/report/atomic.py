@@ -6,6 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -20,7 +21,12 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory, fsync, then rename.
+    """Write ``text`` to ``path`` atomically (see :func:`atomic_write_chunks`)."""
+    atomic_write_chunks(path, [text])
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
+    """Write ``chunks`` to ``path`` via a temporary file in the same directory, fsync, then rename.
 
     A new file gets mode 0600 (reports list vulnerable devices); an existing file keeps its mode.
     On any failure the temporary file is removed and the old ``path`` is left untouched.
@@ -30,7 +36,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(FileNotFoundError):

@@ -25,12 +25,14 @@ COLUMNS = (
     "device_type",
     "banned",
     "banned_by",
+    "status",
     "confidence",
     "vulnerabilities",
     "kev",
     "backdoor",
     "protocols",
     "evidence",
+    "to_confirm",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -57,12 +59,14 @@ def host_row(host: HostReport) -> list[str]:
         v.device_type or "",
         "yes" if v.banned else "no",
         "; ".join(v.banned_by),
+        v.status,
         f"{v.confidence:.2f}",
         "; ".join(vuln_label(host)),
         "yes" if any(f.kev for f in vulns) else "no",
         "yes" if any(f.backdoor for f in vulns) else "no",
         " ".join(host.evidence.protocols),
         evidence,
+        " | ".join(v.suspect.settle) if v.suspect else "",
     ]
     return [neutralise(c) for c in cells]
 

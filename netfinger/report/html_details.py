@@ -56,6 +56,11 @@ def host_details(host: HostReport, with_observations: bool = False) -> str:
     parts = [f"<details><summary>{label}</summary>"]
     if v.banned:
         parts.append(f"<p>Banned: {esc(banned_cell(host))}</p>")
+    if v.suspect:
+        covered = ", ".join(v.suspect.covered_by) or "-"
+        maker = esc(v.manufacturer or "-")
+        parts.append(f"<p>Suspect: points at {maker} ({esc(covered)}), not confirmed</p>")
+        parts.append(_list("What would settle it", list(v.suspect.settle)))
     if v.evidence:
         rows = [(e.rule, e.field, clip(e.value, MAX_VALUE_SHOWN)) for e in v.evidence]
         parts.append(_table(("rule", "field", "value"), rows))

@@ -17,9 +17,18 @@ from typing import Any
 from netfinger.report.cells import confidence_cell, probe_problems, text_or_dash, vuln_label
 from netfinger.report.html_chart import bar_chart, esc
 from netfinger.report.html_details import host_details
+from netfinger.report.html_tiers import tier_sections
 from netfinger.report.interface import Renderer, RenderOptions
 from netfinger.report.model import HostReport, Report
-from netfinger.report.order import host_rank, ip_sort_key, ordered_outside, ordered_targets
+from netfinger.report.order import (
+    BANNED_RANK,
+    SUSPECT_RANK,
+    VULNERABLE_RANK,
+    host_rank,
+    ip_sort_key,
+    ordered_outside,
+    ordered_targets,
+)
 
 # (JS sort key, header) in column order; the last column (evidence) is not sortable.
 _COLUMNS = (
@@ -30,11 +39,12 @@ _COLUMNS = (
     ("model", "Model"),
     ("firmware", "Firmware"),
     ("type", "Type"),
-    ("rank", "Banned"),
+    ("rank", "Status"),
     ("vulns", "Vulnerabilities"),
     ("confidence", "Confidence"),
 )
-_ROW_CLASS = {0: "banned", 1: "vulnerable", 2: ""}
+_ROW_CLASS = {BANNED_RANK: "banned", SUSPECT_RANK: "suspect", VULNERABLE_RANK: "vulnerable"}
+_STATUS_CELL = {"banned": '<span class="yes">banned</span>', "suspect": '<span class="sus">suspect</span>'}
 
 
 @cache
@@ -78,7 +88,7 @@ def sort_keys(host: HostReport) -> dict[str, Any]:
         v.device_type,
         *vulns,
         *v.banned_by,
-        "banned" if v.banned else "",
+        v.status,
     ]
     return {
         "ip": _ip_key(host.evidence.ip),
@@ -98,7 +108,7 @@ def sort_keys(host: HostReport) -> dict[str, Any]:
 def _row(index: int, host: HostReport, why: bool) -> str:
     v = host.verdict
     vulns = "<br>".join(esc(label) for label in vuln_label(host)) or "-"
-    banned = '<span class="yes">yes</span>' if v.banned else "no"
+    status = _STATUS_CELL.get(v.status, esc(v.status))
     cells = [
         f'<td class="mono">{esc(text_or_dash(host.evidence.ip))}</td>',
         f'<td class="mono">{esc(text_or_dash(host.evidence.mac))}</td>',
@@ -107,12 +117,12 @@ def _row(index: int, host: HostReport, why: bool) -> str:
             for x in (v.manufacturer, v.brand, v.model, v.firmware)
         ),
         f"<td>{esc(text_or_dash(v.device_type))}</td>",
-        f"<td>{banned}</td>",
+        f"<td>{status}</td>",
         f"<td>{vulns}</td>",
         f"<td>{confidence_cell(host)}</td>",
         f"<td>{host_details(host, with_observations=why)}</td>",
     ]
-    cls = _ROW_CLASS[host_rank(host)]
+    cls = _ROW_CLASS.get(host_rank(host), "")
     return f'<tr data-i="{index}" class="{cls}">' + "".join(cells) + "</tr>"
 
 
@@ -121,6 +131,7 @@ def _counts(report: Report) -> str:
     boxes = [
         ("hosts", s["hosts"], ""),
         ("banned", s["banned"], "ban"),
+        ("suspect", s["suspect"], "sus"),
         ("vulnerable", s["vulnerable"], "vuln"),
     ]
     inner = "".join(f'<div class="count {cls}"><b>{n}</b>{label}</div>' for label, n, cls in boxes)
@@ -196,7 +207,8 @@ class HtmlRenderer(Renderer):
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>netfinger report {esc(report.scan.start)}</title><style>{style}</style></head><body>"
             f"<h1>netfinger report</h1>{_meta(report)}{_counts(report)}{_charts(report)}"
-            f"<h2>Hosts</h2>{_table(hosts, options.why)}{_outside(ordered_outside(report), options.why)}"
+            f"{tier_sections(hosts)}<h2>All hosts</h2>{_table(hosts, options.why)}"
+            f"{_outside(ordered_outside(report), options.why)}"
             f'<script type="application/json" id="nf-data">{script_json(data)}</script>'
             f"<script>{script}</script></body></html>\n"
         )

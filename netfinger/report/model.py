@@ -6,9 +6,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netfinger.evidence import HostEvidence
-from netfinger.match.interface import EvidenceRef, Verdict, VulnFinding
+from netfinger.match.interface import EvidenceRef, Suspect, Verdict, VulnFinding
 
-SCHEMA_ID = "netfinger.report/1"
+SCHEMA_ID = "netfinger.report/2"
+# Reports this version reads: /1 predates the verdict tiers (its hosts' status is derived on reading).
+READABLE_SCHEMAS = ("netfinger.report/1", SCHEMA_ID)
+STATUSES = ("banned", "suspect", "clear", "unknown")
+
+
+def _ref(data: dict[str, Any]) -> EvidenceRef:
+    strength = str(data.get("strength", ""))
+    return EvidenceRef(str(data["rule"]), str(data["field"]), str(data["value"]), strength)
+
+
+def _status(data: dict[str, Any]) -> str:
+    """The host's tier as written, or (a /1 report) what its verdict implies: banned, clear or unknown."""
+    status = data.get("status")
+    if status in STATUSES:
+        return str(status)
+    if data.get("banned"):
+        return "banned"
+    return "clear" if data.get("manufacturer") else "unknown"
+
+
+def _suspect(data: Any) -> Suspect | None:
+    if not isinstance(data, dict):
+        return None
+    return Suspect(
+        covered_by=tuple(str(r) for r in data.get("covered_by", [])),
+        signals=tuple(_ref(s) for s in data.get("signals", [])),
+        settle=tuple(str(s) for s in data.get("settle", [])),
+    )
 
 
 @dataclass
@@ -68,6 +96,8 @@ class HostReport:
             "device_type": v.device_type,
             "banned": v.banned,
             "banned_by": list(v.banned_by),
+            "status": v.status,
+            "suspect": v.suspect.to_dict() if v.suspect else None,
             "confidence": round(v.confidence, 3),
             "vulnerabilities": [f.to_dict() for f in v.vulnerabilities],
             "evidence": [e.to_dict() for e in v.evidence],
@@ -102,11 +132,10 @@ class HostReport:
                 )
                 for f in data.get("vulnerabilities", [])
             ),
-            evidence=tuple(
-                EvidenceRef(str(e["rule"]), str(e["field"]), str(e["value"]))
-                for e in data.get("evidence", [])
-            ),
+            evidence=tuple(_ref(e) for e in data.get("evidence", [])),
             notes=tuple(str(n) for n in data.get("notes", [])),
+            status=_status(data),
+            suspect=_suspect(data.get("suspect")),
         )
         return cls(evidence=evidence, verdict=verdict)
 
@@ -127,6 +156,7 @@ class Report:
         return {
             "hosts": len(self.hosts),
             "banned": sum(1 for h in self.hosts if h.verdict.banned),
+            "suspect": sum(1 for h in self.hosts if h.verdict.status == "suspect"),
             "vulnerable": sum(1 for h in self.hosts if h.verdict.vulnerabilities),
             "by_manufacturer": dict(sorted(by_maker.items())),
             "by_brand": dict(sorted(by_brand.items())),
@@ -142,7 +172,7 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
-        if data.get("schema") != SCHEMA_ID:
+        if data.get("schema") not in READABLE_SCHEMAS:
             raise ValueError(
                 f"not a netfinger report (schema {data.get('schema')!r}, expected {SCHEMA_ID!r})"
             )

@@ -1,4 +1,4 @@
-"""The order people read hosts in: banned first, then vulnerable, then the rest, each by IP."""
+"""The order people read hosts in: banned first, then suspect, then vulnerable, then the rest, each by IP."""
 
 from __future__ import annotations
 
@@ -18,13 +18,18 @@ def ip_sort_key(ip: str | None) -> tuple[int, int, str]:
     return (addr.version, int(addr), "")
 
 
+BANNED_RANK, SUSPECT_RANK, VULNERABLE_RANK, OTHER_RANK = 0, 1, 2, 3
+
+
 def host_rank(host: HostReport) -> int:
-    """0 banned, 1 vulnerable (not banned), 2 the rest."""
+    """0 banned, 1 suspect, 2 vulnerable (neither banned nor suspect), 3 the rest."""
     if host.verdict.banned:
-        return 0
+        return BANNED_RANK
+    if host.verdict.status == "suspect":
+        return SUSPECT_RANK
     if host.verdict.vulnerabilities:
-        return 1
-    return 2
+        return VULNERABLE_RANK
+    return OTHER_RANK
 
 
 def ordered_hosts(report: Report) -> list[HostReport]:

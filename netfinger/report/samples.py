@@ -1,4 +1,4 @@
-"""A fixed demonstration report: three real-world device types and one hostile host.
+"""A fixed demonstration report: three real-world device types and one hostile host (and a suspect).
 
 Used by the tests, the docs and the benchmark so every renderer is exercised with the same data,
 including strings built to break naive output (rich markup, ANSI escapes, HTML, spreadsheet formulas).
@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 
 from netfinger.evidence import HostEvidence, Observation
-from netfinger.match.interface import EvidenceRef, Verdict, VulnFinding
+from netfinger.match.interface import EvidenceRef, Suspect, Verdict, VulnFinding
 from netfinger.report.model import HostReport, Report, ScanInfo
 
 HOSTILE_MODEL = "[bold red]x[/] \x1b[31m <script>document.title='pwned'</script>"
@@ -45,6 +45,7 @@ def hikvision_host(ip: str = "192.168.50.21", mac: str = "c0:56:e3:12:34:56") ->
         device_type="IP camera",
         banned=True,
         banned_by=("NDAA §889", "FCC Covered List"),
+        status="banned",
         confidence=0.97,
         vulnerabilities=(
             VulnFinding(
@@ -85,6 +86,7 @@ def dahua_host(ip: str = "192.168.50.34", mac: str = "3c:ef:8c:aa:bb:cc") -> Hos
         device_type="IP camera",
         banned=True,
         banned_by=("NDAA §889", "FCC Covered List"),
+        status="banned",
         confidence=0.93,
         vulnerabilities=(
             VulnFinding(
@@ -116,8 +118,46 @@ def axis_host(ip: str = "192.168.50.7", mac: str = "00:40:8c:01:02:03") -> HostR
         model="P3245-LV",
         firmware="10.12.182",
         device_type="IP camera",
+        status="clear",
         confidence=0.9,
         evidence=(EvidenceRef("axis.onvif", "onvif.Model", "P3245-LV"),),
+    )
+    return HostReport(evidence=evidence, verdict=verdict)
+
+
+def suspect_host(ip: str = "192.168.50.40", mac: str = "02:00:00:00:00:40") -> HostReport:
+    """A camera that names a Dahua OEM label and nothing Dahua's own: suspect, not banned."""
+    evidence = HostEvidence(
+        ip=ip,
+        mac=mac,
+        observations=_obs([("wsd.scope.location", "country/china"), ("wsd.scope.name", "IC Realtime")]),
+        protocols=["wsd"],
+    )
+    signals = (
+        EvidenceRef("brand.ic-realtime.name", "wsd.scope.name", "IC Realtime", "corroborating"),
+        EvidenceRef("wsd.dahua.location", "wsd.scope.location", "country/china", "weak"),
+    )
+    verdict = Verdict(
+        manufacturer="Dahua",
+        brand="IC Realtime",
+        status="suspect",
+        confidence=0.79,
+        evidence=signals,
+        notes=(
+            "suspect: one independent corroborating signal (label) and no strong one point at Dahua; "
+            "confirming needs a strong signal or a second independent one",
+        ),
+        suspect=Suspect(
+            covered_by=("NDAA §889", "FCC Covered List"),
+            signals=signals,
+            settle=(
+                "DHIP did not answer: a Dahua unit answers DHIP discovery (UDP 37810); "
+                "scan from the device's own L2 segment",
+                "open the web UI (a Dahua unit serves /RPC2_Login and magicBox) and read the maker, "
+                "model and firmware",
+                "run with --credentials so ONVIF GetDeviceInformation names the maker, model and firmware",
+            ),
+        ),
     )
     return HostReport(evidence=evidence, verdict=verdict)
 
@@ -136,6 +176,7 @@ def hostile_host(ip: str = "192.168.50.66", mac: str = "02:00:00:00:00:66") -> H
         model=HOSTILE_MODEL,
         firmware=HOSTILE_FIRMWARE,
         device_type="-2+3",
+        status="clear",
         confidence=0.2,
         evidence=(EvidenceRef("[link=http://evil.invalid]rule[/link]", "upnp.modelName", HOSTILE_MODEL),),
         notes=("\x1b[2Jscreen cleared",),
@@ -162,10 +203,17 @@ def sample_scan_info() -> ScanInfo:
 
 
 def sample_report() -> Report:
-    """Hikvision (banned, KEV), Dahua (banned, KEV), Axis (clean), and a hostile host."""
+    """Hikvision (banned, KEV), Dahua (banned, KEV), Axis (clear), and a hostile host."""
     return Report(
         scan=sample_scan_info(), hosts=[axis_host(), hostile_host(), dahua_host(), hikvision_host()]
     )
+
+
+def tiers_report() -> Report:
+    """The sample report plus a suspect (weak hints at Dahua only): every verdict tier but unknown."""
+    report = sample_report()
+    report.hosts.insert(2, suspect_host())
+    return report
 
 
 def large_report(count: int) -> Report:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from netfinger.errors import UsageError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 @cache
@@ -25,6 +26,8 @@ def schema_text() -> str:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # on first validation only: it takes a tenth of a second to import
+
     return jsonschema.Draft202012Validator(report_schema())
 
 

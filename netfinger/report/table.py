@@ -1,4 +1,5 @@
-"""Terminal renderer: a rich table, a summary panel and, with ``--why``, each host's evidence.
+"""Terminal renderer: host tables (banned, then suspect, then the rest), a summary panel and, with
+``--why``, each host's evidence.
 
 Every string a device could have influenced goes into a ``rich.text.Text`` after :func:`visible`, so
 rich markup is shown rather than interpreted and escape sequences are shown as ``\\x1b``.
@@ -25,9 +26,17 @@ from netfinger.report.cells import (
 from netfinger.report.inert import visible
 from netfinger.report.interface import Renderer, RenderOptions
 from netfinger.report.model import HostReport, Report
-from netfinger.report.order import host_rank, ordered_hosts, ordered_outside, ordered_targets
+from netfinger.report.order import (
+    BANNED_RANK,
+    SUSPECT_RANK,
+    VULNERABLE_RANK,
+    host_rank,
+    ordered_hosts,
+    ordered_outside,
+    ordered_targets,
+)
 
-_ROW_STYLES = {0: "bold red", 1: "yellow", 2: ""}
+_ROW_STYLES = {BANNED_RANK: "bold red", SUSPECT_RANK: "magenta", VULNERABLE_RANK: "yellow"}
 # (header, ratio): 0 means sized to content and never wrapped (addresses, verdict, confidence);
 # device strings share the remaining width by ratio and fold.
 _COLUMNS = (
@@ -37,7 +46,7 @@ _COLUMNS = (
     ("Brand", 3),
     ("Model", 4),
     ("Firmware", 3),
-    ("Banned", 0),
+    ("Status", 0),
     ("Vulns", 5),
     ("Conf.", 0),
 )
@@ -54,17 +63,24 @@ def inert_lines(values: list[str]) -> Text:
 
 
 OUTSIDE_TITLE = "Heard on the link from outside the targets (not contacted)"
+SUSPECT_TITLE = "Suspect: points at a regulated maker, not confirmed"
+_SUSPECT_COLUMNS = (("IP", 0), ("MAC", 0), ("Points at", 3), ("Brand", 3), ("Model", 3), ("Signals", 6),
+                    ("To confirm", 8), ("Conf.", 0))  # fmt: skip
 
 
-def hosts_table(report: Report, outside: bool = False) -> Table:
-    """The target hosts, or (``outside``) the devices heard on the link from outside the targets."""
-    table = Table(title=OUTSIDE_TITLE if outside else "Hosts", box=box.SIMPLE_HEAD, pad_edge=False,
-                  expand=True)
-    for name, ratio in _COLUMNS:
+def _table(title: str, columns: tuple[tuple[str, int], ...]) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+    for name, ratio in columns:
         table.add_column(
             name, overflow="fold", no_wrap=not ratio, ratio=ratio or None, min_width=ratio * 3 or None
         )
-    for host in ordered_outside(report) if outside else ordered_targets(report):
+    return table
+
+
+def hosts_table(title: str, hosts: list[HostReport]) -> Table:
+    """One section of hosts: maker, label, model, firmware, tier, vulnerabilities."""
+    table = _table(f"{title} ({len(hosts)})", _COLUMNS)
+    for host in hosts:
         v = host.verdict
         table.add_row(
             _t(text_or_dash(host.evidence.ip)),
@@ -73,12 +89,46 @@ def hosts_table(report: Report, outside: bool = False) -> Table:
             _t(text_or_dash(v.brand)),
             _t(text_or_dash(v.model)),
             _t(text_or_dash(v.firmware)),
-            _t("yes" if v.banned else "no"),
+            _t(v.status),
             inert_lines(vuln_label(host)),
             _t(confidence_cell(host)),
-            style=_ROW_STYLES[host_rank(host)],
+            style=_ROW_STYLES.get(host_rank(host), ""),
         )
     return table
+
+
+def suspects_table(hosts: list[HostReport]) -> Table:
+    """The suspects: the regulated maker they point at, the signals that do, what would settle it."""
+    table = _table(f"{SUSPECT_TITLE} ({len(hosts)})", _SUSPECT_COLUMNS)
+    for host in hosts:
+        v = host.verdict
+        signals = [f"{s.rule} ({s.strength or '?'})" for s in v.suspect.signals] if v.suspect else []
+        table.add_row(
+            _t(text_or_dash(host.evidence.ip)),
+            _t(text_or_dash(host.evidence.mac)),
+            _t(text_or_dash(v.manufacturer)),
+            _t(text_or_dash(v.brand)),
+            _t(text_or_dash(v.model)),
+            inert_lines(signals),
+            inert_lines(list(v.suspect.settle) if v.suspect else []),
+            _t(confidence_cell(host)),
+            style=_ROW_STYLES[SUSPECT_RANK],
+        )
+    return table
+
+
+def host_sections(report: Report) -> list[Table]:
+    """Banned hosts, then suspects, then every other host (vulnerable first); empty sections left out."""
+    hosts = ordered_targets(report)
+    banned = [h for h in hosts if h.verdict.status == "banned"]
+    suspect = [h for h in hosts if h.verdict.status == "suspect"]
+    rest = [h for h in hosts if h.verdict.status not in ("banned", "suspect")]
+    out = [hosts_table("Banned", banned)] if banned else []
+    out += [suspects_table(suspect)] if suspect else []
+    out += [hosts_table("Other hosts", rest)] if rest else []
+    outside = ordered_outside(report)
+    out += [hosts_table(OUTSIDE_TITLE, outside)] if outside else []
+    return out
 
 
 def _counts_line(label: str, counts: dict[str, int]) -> Text:
@@ -97,6 +147,8 @@ def summary_panel(report: Report) -> Panel:
             str(s["hosts"]),
             ("   banned ", "bold"),
             (str(s["banned"]), "red"),
+            ("   suspect ", "bold"),
+            (str(s["suspect"]), "magenta"),
             ("   vulnerable ", "bold"),
             (str(s["vulnerable"]), "yellow"),
         ),
@@ -123,6 +175,11 @@ def evidence_table(host: HostReport) -> Table:
         table.add_column(name, overflow="fold")
     if v.banned:
         table.add_row(_t("banned"), _t(""), _t(banned_cell(host)))
+    if v.suspect:
+        covered = ", ".join(v.suspect.covered_by) or "-"
+        table.add_row(_t("suspect"), _t(""), _t(f"points at {text_or_dash(v.manufacturer)} ({covered})"))
+        for hint in v.suspect.settle:
+            table.add_row(_t("to confirm"), _t(""), _t(hint))
     for ref in v.evidence:
         table.add_row(_t(ref.rule), _t(ref.field), _t(clip(ref.value)))
     for finding in v.vulnerabilities:
@@ -150,11 +207,8 @@ class TableRenderer(Renderer):
             markup=False,
             file=io.StringIO(),
         )
-        hosts: RenderableType = hosts_table(report) if report.hosts else Text("No hosts found.")
-        parts: list[RenderableType] = [hosts]
-        if ordered_outside(report):
-            parts.append(hosts_table(report, outside=True))
-        parts.append(summary_panel(report))
+        hosts: list[RenderableType] = [*host_sections(report)] or [Text("No hosts found.")]
+        parts: list[RenderableType] = [*hosts, summary_panel(report)]
         if options.why:
             parts.extend(evidence_table(h) for h in ordered_hosts(report))
         for part in parts:

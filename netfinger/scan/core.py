@@ -19,6 +19,7 @@ from netfinger.match.interface import Matcher
 from netfinger.probes import PROBES
 from netfinger.probes.arp import PROC_ARP
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.protocols import tls
 from netfinger.protocols.arp import parse_proc_arp
 from netfinger.report.model import Report
 from netfinger.scan.config import ScanConfig
@@ -102,8 +103,9 @@ async def _run_probes(state: ScanState, discovery: list[Probe], unicast: list[Pr
     done = asyncio.Event()
     state.ctx.discovery_done = done
     state.ctx.sweep_done = asyncio.Event()
+    state.ctx.sweep_sent = asyncio.Event()
     if not any(p.name == "arp" for p in discovery):
-        state.ctx.sweep_done.set()
+        state.ctx.mark_sweep_done()
     state.progress.phase("discovery", [p.name for p in discovery])
     state.progress.phase("unicast", [p.name for p in unicast])
     tasks = {asyncio.create_task(_guarded(p, state.ctx, limits[0])): p for p in discovery}
@@ -176,7 +178,8 @@ def _make_state(config: ScanConfig, networks: tuple[IPv4Network, ...], iface: In
         networks=networks, emit=lambda s: None, iface=iface.name if iface else None,
         timeout=config.timeout, rate=config.rate, concurrency=config.concurrency,
         credentials=config.credentials, http_ports=config.http_ports, is_root=os.geteuid() == 0,
-        io_timeout=config.io_timeout, pacer=bucket.take, onlink=iface.networks if iface else (),
+        io_timeout=config.io_timeout, pacer=bucket.take, urgent_pacer=bucket.take_urgent,
+        onlink=iface.networks if iface else (),
         local_ips=local_ips, lookup=store.lookup, tcp_ports=config.tcp_ports,
         sample=config.sample, ipv6=config.ipv6,
     )
@@ -197,14 +200,16 @@ def _responsive_loop() -> Iterator[None]:
 
 
 async def _load_in_background(ctx: ScanContext) -> tuple[Matcher | None, str]:
-    """Parse signatures and the OUI registry in threads while the probes wait for answers.
+    """Parse signatures and the OUI registry, and import the certificate reader, in threads while the
+    probes wait for answers (none of it is imported before the first packet).
 
     Started once the ARP sweep is out, so the sweep's own start-up does not compete with it.
     """
     await asyncio.sleep(0)  # let the probes start and create the sweep event
     if ctx.sweep_done is not None:
         await ctx.sweep_done.wait()
-    loaded, _ = await asyncio.gather(asyncio.to_thread(load_matcher), asyncio.to_thread(oui.warm_up))
+    loaded, _, _ = await asyncio.gather(asyncio.to_thread(load_matcher), asyncio.to_thread(oui.warm_up),
+                                        asyncio.to_thread(tls.warm_up))
     return loaded
 
 
@@ -223,12 +228,12 @@ async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
             discovery = [p for p in probes if p.phase == "discovery"]
             unicast = [p for p in probes if p.phase != "discovery"]
             await _run_probes(state, discovery, unicast, (discovery_limit, unicast_limit), stop)
+            matcher = await loads
+            state.store.link_macs(await asyncio.to_thread(neighbour_macs))
+            state.store.merge_ipv6()
+            state.store.enrich()
+            note_outside(state, config.only_targets)
+            return build_report(config, state.store, state.outcomes, networks=networks, started=started,
+                                interrupted=state.interrupted, matcher=matcher)
         finally:
-            state.progress.close()
-        matcher = await loads
-        state.store.link_macs(await asyncio.to_thread(neighbour_macs))
-        state.store.merge_ipv6()
-        state.store.enrich()
-    note_outside(state, config.only_targets)
-    return build_report(config, state.store, state.outcomes, networks=networks, started=started,
-                        interrupted=state.interrupted, matcher=matcher)
+            state.progress.close()  # after matching: its last line ("hosts found") ends that phase

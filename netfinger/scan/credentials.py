@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from netfinger.errors import UsageError
 from netfinger.probes.interface import Credentials
 
@@ -13,6 +11,8 @@ MAX_CREDENTIALS = 16
 
 
 def load_credentials(path: str) -> tuple[Credentials, ...]:
+    import yaml  # only with --credentials
+
     try:
         text = Path(path).read_text(encoding="utf-8")
         doc = yaml.safe_load(text)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class ProgressSink(Protocol):
@@ -38,6 +37,9 @@ class RichProgress:
     """One spinner line per probe plus a live host count, on stderr."""
 
     def __init__(self, console: Console | None = None) -> None:
+        from rich.console import Console  # rich only for a terminal: pipes and --quiet never load it
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         self._console = console or Console(file=sys.stderr)
         self._progress = Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -52,6 +54,8 @@ class RichProgress:
             self._tasks[probe] = self._progress.add_task(f"{name}: {probe}", total=1)
 
     def probe_done(self, name: str, outcome: str) -> None:
+        from rich.markup import escape
+
         task = self._tasks.get(name)
         if task is not None:
             self._progress.update(task, completed=1, description=escape(f"{name}: {outcome}"))

@@ -4,7 +4,9 @@ One scan of ``netfinger/lab/sites/hostile`` from the scanner namespace (root onl
 ``os.wait4`` for its peak RSS while tcpdump records the scanner namespace's traffic. Bounds asserted
 (measured figures are in docs/robustness.md):
 
-* wall time < listen window + 4 x I/O timeout + 6 s of start-up/report slack (``BUDGET``);
+* wall time < 6 x the ~5 s median of a hostile scan on a 2-core machine (``BUDGET``, 30 s): generous
+  by rule (the figure belongs to ``make bench``), and still far below what one slow-drip or 50 MB
+  device would cost a scanner without its read bounds;
 * peak RSS < 300 MB (``RSS_BOUND_MB``), with a 50 MB body, 10,000 multicast Hellos and XML bombs around;
 * every IPv4 destination of the scanner is a lab address, a probe's multicast group or the subnet
   broadcast; nothing ever goes to 169.254.169.254 or to the outside LOCATION/XAddr hosts (10.99.0.0/16).
@@ -45,7 +47,8 @@ pytestmark = pytest.mark.lab
 NETFINGER = Path(sys.executable).parent / "netfinger"
 LISTEN = 2.0
 IO_TIMEOUT = 1.5
-BUDGET = LISTEN + 4 * IO_TIMEOUT + 6.0
+MEDIAN_WALL = 5.0  # seconds, measured (docs/robustness.md)
+BUDGET = 6 * MEDIAN_WALL
 RSS_BOUND_MB = 300
 PROBE_GROUPS = {"239.255.255.250", "239.255.255.251", "224.0.0.251", "224.0.0.252"}
 IGMP_REPORTS = "224.0.0.22"  # the kernel's IGMPv3 membership reports when a probe joins a group

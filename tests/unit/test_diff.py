@@ -1,4 +1,5 @@
-"""Diffs between sweeps: new, gone and changed devices, identity by MAC then IP, and the diff command."""
+"""Diffs between sweeps: new, gone and changed devices, identity by MAC, serial, then IP, and the diff command
+(recorded sweeps on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import jsonschema
 import pytest
 
 from netfinger.cli import EXIT_MATCHED, EXIT_OK, EXIT_USAGE, main
+from netfinger.evidence import Observation
 from netfinger.history.diff import diff_reports, host_changes
 from netfinger.history.identity import identity_keys
 from netfinger.history.render import diff_view, to_text
@@ -18,6 +20,8 @@ from netfinger.match.interface import VulnFinding
 from netfinger.report.model import HostReport, Report
 from netfinger.report.samples import axis_host, dahua_host, hikvision_host, sample_scan_info
 from netfinger.report.schema import report_schema
+
+pytest_plugins = ["history_backends"]  # history_db: SQLite and PostgreSQL
 
 
 def _with(host: HostReport, ip: str | None = None, mac: str | None = "keep", **verdict: object) -> HostReport:
@@ -66,20 +70,45 @@ def test_ip_change_keeps_identity_by_mac() -> None:
 
 def test_newly_banned_new_vulnerability_and_model_change() -> None:
     # A rebranded box first seen as a generic camera, later identified (say after a signature update).
-    old = _with(axis_host(), manufacturer=None, brand="Annke", model="C800", firmware=None)
+    old = _with(axis_host(), manufacturer=None, brand="Annke", model="C800", firmware=None, status="unknown")
     new = _with(
         axis_host(),
         manufacturer="Hikvision",
         brand="Annke",
         model="DS-2CD2087G2-LU",
         banned=True,
+        status="banned",
         vulnerabilities=(VulnFinding(id="CVE-2021-36260", kev=True),),
     )
     assert _kinds(old, new) == [
         ("model_changed", "C800", "DS-2CD2087G2-LU"),
-        ("newly_banned", False, True),
+        ("newly_banned", "unknown", "banned"),
         ("new_vulnerability", None, "CVE-2021-36260"),
     ]
+
+
+def test_moves_between_tiers_are_changes_with_old_and_new_status() -> None:
+    banned = hikvision_host()
+    suspect = _with(banned, banned=False, banned_by=(), status="suspect")
+    clear = _with(axis_host(), status="clear")
+    assert _kinds(suspect, banned) == [("newly_banned", "suspect", "banned")]
+    assert _kinds(banned, suspect) == [("no_longer_banned", "banned", "suspect")]
+    unknown = _with(clear, manufacturer=None, status="unknown")
+    assert _kinds(unknown, _with(unknown, status="suspect")) == [("status_changed", "unknown", "suspect")]
+    d = diff_reports(_report(suspect, clear), _report(banned, clear))
+    entry = d.changed[0]
+    assert (entry.old_status, entry.status, entry.status_moved) == ("suspect", "banned", True)
+    data = d.to_dict()["changed"][0]
+    assert (data["old_status"], data["status"]) == ("suspect", "banned")
+    assert data["changes"] == [{"kind": "newly_banned", "field": "status", "old": "suspect", "new": "banned"}]
+    text = to_text(diff_view(d, "a", "b"), width=240)
+    assert "newly banned: suspect -> banned" in text
+
+
+def test_unchanged_tier_is_still_reported_on_a_changed_device() -> None:
+    old = hikvision_host()
+    entry = diff_reports(_report(old), _report(_with(old, firmware="V5.5.0"))).changed[0]
+    assert (entry.old_status, entry.status, entry.status_moved) == ("banned", "banned", False)
 
 
 def test_unknown_values_are_not_changes() -> None:
@@ -129,15 +158,17 @@ def test_json_entries_carry_the_fields() -> None:
 
 
 @pytest.fixture
-def history(tmp_path: Path) -> Path:
-    db = tmp_path / "h.sqlite"
-    record_sweep(db, _report(hikvision_host(), axis_host()))
-    record_sweep(db, _report(hikvision_host(), axis_host()))
-    record_sweep(db, _report(_with(hikvision_host(), ip="192.168.50.22"), dahua_host()))
+def history(history_db: str) -> str:
+    db = history_db
+    nights = [_report(hikvision_host(), axis_host()), _report(hikvision_host(), axis_host()),
+              _report(_with(hikvision_host(), ip="192.168.50.22"), dahua_host())]
+    for day, report in enumerate(nights):
+        report.scan.start = f"2026-11-2{day + 4}T02:00:00Z"  # three nights: three distinct sweeps
+        record_sweep(db, report)
     return db
 
 
-def test_diff_command_with_history_aliases(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_command_with_history_aliases(history: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "last~1", "last", "--db", str(history), "--json"]) == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert (data["old"], data["new_report"]) == ("sweep 2", "sweep 3")
@@ -168,7 +199,7 @@ def test_diff_command_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "New (1)" in out and "DS-2CD2142FWD-I" in out
 
 
-def test_diff_command_errors(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_command_errors(history: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "last~5", "last", "--db", str(history)]) == EXIT_USAGE
     assert "last~5 does not exist" in capsys.readouterr().err
     assert main(["diff", "last~1", "last"]) == EXIT_USAGE
@@ -194,3 +225,42 @@ def test_a_signature_update_is_called_out() -> None:
     text = " ".join(to_text(diff_view(d, "a", "b")).split())
     assert "signatures changed (2026.11.1 -> 2026.12.0)" in text
     assert not diff_reports(old, _report(hikvision_host())).signatures_changed
+
+
+def _serial_host(ip: str, mac: str | None, serial: str) -> HostReport:
+    host = _with(hikvision_host(), ip=ip, mac=mac)
+    host.evidence.observations = [*host.evidence.observations, Observation("sadp.DeviceSN", serial)]
+    return host
+
+
+def test_a_macless_host_is_known_by_its_serial() -> None:
+    routed = _serial_host("10.9.0.5", None, "DS-2CD2142FWD-I20170101AAWR123456789")
+    assert identity_keys([routed]) == ["serial:DS-2CD2142FWD-I20170101AAWR123456789"]
+    # Seen on-link (with its MAC) one night and through a router at a new address the next:
+    on_link = _serial_host("192.168.50.21", "c0:56:e3:12:34:56", "DS-2CD2142FWD-I20170101AAWR123456789")
+    diff = diff_reports(_report(on_link), _report(routed))
+    assert (diff.new, diff.gone) == ([], [])
+    assert [c.kind for c in diff.changed[0].changes] == ["ip_changed"]
+    # Two MAC-less hosts whose serials differ are two devices, even at one address.
+    other = _serial_host("10.9.0.5", None, "DS-2CD2142FWD-I20170101AAWR999999999")
+    diff = diff_reports(_report(routed), _report(other))
+    assert (len(diff.new), len(diff.gone), diff.changed) == (1, 1, [])
+
+
+def test_diff_by_site(history_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Private ranges repeat across sites: last~N counts within one site, chosen with --site."""
+    for day, site, hosts in ((4, "berlin", [axis_host()]), (5, "paris", [hikvision_host()]),
+                             (6, "berlin", [axis_host(), dahua_host()])):  # fmt: skip
+        report = _report(*hosts)
+        report.scan.start = f"2026-11-2{day}T02:00:00Z"
+        record_sweep(history_db, report, site=site)
+    assert main(["diff", "last~1", "last", "--db", history_db]) == EXIT_USAGE
+    assert "pick one with --site" in capsys.readouterr().err
+    assert main(["diff", "last~1", "last", "--db", history_db, "--site", "berlin", "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert (data["old"], data["new_report"]) == ("sweep 1", "sweep 3")
+    assert [e["model"] for e in data["new"]] == ["IPC-HDW1431T1-S4"] and data["gone"] == []
+    assert main(["diff", "2", "last", "--db", history_db, "--site", "berlin"]) == EXIT_USAGE
+    assert "belongs to site 'paris'" in capsys.readouterr().err
+    assert main(["diff", "last", "last", "--db", history_db, "--site", "lyon"]) == EXIT_USAGE
+    assert "no sweeps of site 'lyon'" in capsys.readouterr().err

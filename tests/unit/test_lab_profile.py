@@ -60,6 +60,8 @@ def test_good_profile_loads(tmp_path: Path) -> None:
         ('mac: "C0:56:E3:00:00:01"', 'mac: "01:00:5e:00:00:01"', "mac"),
         ("ip: 10.78.0.20", "ip: 10.78.0.999", "ip"),
         ("banned: true", "banned: yes please", "expect.banned"),
+        ("banned: true", "banned: true\n  status: maybe", "expect.status"),
+        ("banned: true", "banned: true\n  status: suspect", "expect.status"),
         ("cves: [CVE-2017-7921, CVE-2021-36260]", "cves: [CVE-17-1]", "expect.cves"),
         ("  device_type: camera\n", "  colour: red\n", "expect.colour"),
         ("  manufacturer: Hikvision\n", "", "expect.manufacturer"),
@@ -77,6 +79,13 @@ def test_bad_values_name_file_and_key(tmp_path: Path, old: str, new: str, key: s
     message = str(err.value)
     assert message.startswith("broken.yaml: ")
     assert key in message
+
+
+def test_expect_status_is_kept(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("banned: true", "banned: true\n  status: banned"), "cam.yaml")
+    assert load_profile(path, REGISTRY).expect.to_dict()["status"] == "banned"
+    plain = load_profile(write(tmp_path, GOOD, "plain.yaml"), REGISTRY)
+    assert "status" not in plain.expect.to_dict()
 
 
 def test_unknown_protocol_without_its_responder(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import yaml
 
 from netfinger.evidence import HostEvidence, Observation
 from netfinger.match import default_matcher
+from netfinger.protocols.wsd import parse_scope
 
 CASES_DIR = Path(__file__).parent / "match_cases"
 
@@ -22,8 +23,20 @@ def _cases() -> list[Any]:
     return out
 
 
+def _scope_observations(uris: list[str]) -> list[Observation]:
+    """Raw WS-Discovery scope URIs through the real scope parser, as the wsd probe records them."""
+    out = []
+    for uri in uris:
+        scope = parse_scope(uri)
+        out.append(Observation("wsd.scope", scope.uri))
+        if scope.category:
+            out.append(Observation(f"wsd.scope.{scope.category}", scope.value))
+    return out
+
+
 def build_host(case: dict[str, Any]) -> HostEvidence:
     observations = [Observation(str(f), str(v)) for f, v in case.get("observations") or []]
+    observations += _scope_observations([str(u) for u in case.get("scopes") or []])
     anomalies = [str(a) for a in case.get("anomalies") or []]
     return HostEvidence(ip="192.0.2.10", mac=case.get("mac"), observations=observations, anomalies=anomalies)
 
@@ -32,9 +45,13 @@ def build_host(case: dict[str, Any]) -> HostEvidence:
 def test_case_verdict(case: dict[str, Any]) -> None:
     verdict = default_matcher().classify(build_host(case))
     expect = case["expect"]
-    for key in ("manufacturer", "brand", "model", "firmware", "device_type", "banned"):
+    for key in ("manufacturer", "brand", "model", "firmware", "device_type", "banned", "status"):
         if key in expect:
             assert getattr(verdict, key) == expect[key], (key, verdict)
+    assert verdict.banned == (verdict.status == "banned")
+    assert (verdict.suspect is not None) == (verdict.status == "suspect")
+    if expect.get("banned") is False and "status" not in expect:
+        assert verdict.status != "suspect", f"{verdict.status}: say status: suspect in the case"
     assert sorted(f.id for f in verdict.vulnerabilities) == sorted(expect.get("cves", []))
     if "kev" in expect:
         assert sorted(f.id for f in verdict.vulnerabilities if f.kev) == sorted(expect["kev"])
@@ -102,3 +119,12 @@ def test_empty_host_is_undecided() -> None:
     assert verdict.manufacturer is None
     assert not verdict.banned
     assert verdict.vulnerabilities == ()
+
+
+def test_lookalikes_are_never_flagged_and_cite_a_source() -> None:
+    cases = yaml.safe_load((CASES_DIR / "lookalikes.yaml").read_text(encoding="utf-8"))
+    assert len(cases) >= 40
+    for case in cases:
+        assert case.get("source"), case["name"]
+        verdict = default_matcher().classify(build_host(case))
+        assert verdict.status in ("clear", "unknown"), (case["name"], verdict.status, verdict.notes)

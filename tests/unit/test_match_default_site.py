@@ -45,7 +45,7 @@ def test_profile_expectation(profile: dict[str, Any]) -> None:
         pytest.skip(f"{profile['name']} is newer than the saved scan; refresh {FIXTURE.name}")
     verdict = default_matcher().classify(hosts[profile["mac"]])
     expect = profile["expect"]
-    keys = ("manufacturer", "brand", "model", "firmware", "device_type", "banned")
+    keys = ("manufacturer", "brand", "model", "firmware", "device_type", "banned", "status")
     got = {k: getattr(verdict, k) for k in keys}
     want = {k: expect.get(k) for k in got}
     assert got == want
@@ -57,6 +57,12 @@ def test_fixture_covers_the_site() -> None:
     macs = [p.values[0]["mac"] for p in _profiles()]
     assert len(macs) >= 30
     assert sum(m in hosts for m in macs) >= 30
+
+
+def test_every_profile_states_its_tier() -> None:
+    for param in _profiles():
+        expect = param.values[0]["expect"]
+        assert expect.get("status") in ("banned", "suspect", "clear", "unknown"), param.id
 
 
 def test_no_ordinary_device_is_flagged() -> None:

@@ -17,7 +17,7 @@ from netfinger.lab.state import LabState
 pytestmark = pytest.mark.lab
 
 NETFINGER = Path(sys.executable).parent / "netfinger"
-KEYS = ("manufacturer", "brand", "model", "firmware", "device_type", "banned")
+KEYS = ("manufacturer", "brand", "model", "firmware", "device_type", "banned", "status")
 
 
 def test_live_scan_matches_every_profile(default_lab: LabState, tmp_path: Path) -> None:

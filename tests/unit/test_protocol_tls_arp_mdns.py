@@ -78,6 +78,24 @@ def test_arp_template_and_reply() -> None:
     assert arp.parse_frame(b"\x00" * 41) is None
 
 
+@pytest.mark.parametrize(("mac", "ip"), [
+    ("02:00:00:00:00:01", "10.77.0.1"), ("9c:8e:cd:c5:d7:14", "192.168.1.250"),
+    ("aa:bb:cc:dd:ee:ff", "0.0.0.0"),
+])
+def test_arp_template_matches_scapy(mac: str, ip: str) -> None:
+    """The struct-built who-has frame is byte for byte scapy's (scapy stays off the scan path)."""
+    from scapy.layers.l2 import ARP, Ether
+
+    ref = Ether(dst="ff:ff:ff:ff:ff:ff", src=mac) / ARP(op=1, hwsrc=mac, psrc=ip, hwdst="00:00:00:00:00:00",
+                                                        pdst="0.0.0.0")
+    assert arp.build_template(mac, ip) == bytes(ref)[: arp.FRAME_LEN]
+
+
+def test_arp_template_rejects_a_bad_mac() -> None:
+    with pytest.raises(ValueError, match="MAC"):
+        arp.build_template("02:00:00:00:01", "10.77.0.1")
+
+
 def test_proc_net_arp() -> None:
     text = (
         "IP address       HW type     Flags       HW address            Mask     Device\n"

@@ -9,11 +9,11 @@ import pytest
 
 from netfinger.report.csv_format import COLUMNS, CsvRenderer, neutralise
 from netfinger.report.interface import RenderOptions
-from netfinger.report.samples import HOSTILE_BRAND, HOSTILE_MODEL, sample_report
+from netfinger.report.samples import HOSTILE_BRAND, HOSTILE_MODEL, tiers_report
 
 
 def _rows() -> list[dict[str, str]]:
-    text = CsvRenderer().render(sample_report(), RenderOptions())
+    text = CsvRenderer().render(tiers_report(), RenderOptions())
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
@@ -38,16 +38,20 @@ def test_neutralise(cell: str, expected: str) -> None:
 
 def test_one_row_per_host_in_report_order() -> None:
     rows = _rows()
-    assert [r["ip"] for r in rows] == ["192.168.50.21", "192.168.50.34", "192.168.50.7", "192.168.50.66"]
+    ips = ["192.168.50.21", "192.168.50.34", "192.168.50.40", "192.168.50.7", "192.168.50.66"]
+    assert [r["ip"] for r in rows] == ips
     assert list(rows[0]) == list(COLUMNS)
     assert rows[0]["vulnerabilities"] == "CVE-2017-7921 [KEV, backdoor]"
     assert rows[0]["banned_by"] == "NDAA §889; FCC Covered List"
     assert rows[1]["kev"] == "yes"
-    assert rows[2]["banned"] == "no"
+    assert [r["status"] for r in rows] == ["banned", "banned", "suspect", "clear", "clear"]
+    assert rows[2]["banned"] == "no" and rows[2]["banned_by"] == ""
+    assert "DHIP did not answer" in rows[2]["to_confirm"]
+    assert rows[0]["to_confirm"] == ""
 
 
 def test_hostile_host_cells_are_inert() -> None:
-    hostile = _rows()[3]
+    hostile = _rows()[4]
     assert hostile["brand"] == "'" + HOSTILE_BRAND  # quotes and commas survive, formula neutralised
     assert hostile["manufacturer"].startswith("'@")
     assert hostile["device_type"] == "'-2+3"

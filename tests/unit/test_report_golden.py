@@ -12,7 +12,7 @@ from netfinger.history.diff import diff_reports
 from netfinger.history.render import diff_view, to_text
 from netfinger.report.csv_format import CsvRenderer
 from netfinger.report.interface import RenderOptions
-from netfinger.report.samples import sample_report
+from netfinger.report.samples import sample_report, tiers_report
 from netfinger.report.table import TableRenderer
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -27,15 +27,15 @@ def check_golden(name: str, text: str) -> None:
 
 
 def test_table_golden() -> None:
-    check_golden("table.txt", TableRenderer().render(sample_report(), RenderOptions(width=120)))
+    check_golden("table.txt", TableRenderer().render(tiers_report(), RenderOptions(width=120)))
 
 
 def test_table_why_golden() -> None:
-    check_golden("table_why.txt", TableRenderer().render(sample_report(), RenderOptions(why=True, width=120)))
+    check_golden("table_why.txt", TableRenderer().render(tiers_report(), RenderOptions(why=True, width=120)))
 
 
 def test_csv_golden() -> None:
-    check_golden("report.csv", CsvRenderer().render(sample_report(), RenderOptions()))
+    check_golden("report.csv", CsvRenderer().render(tiers_report(), RenderOptions()))
 
 
 def test_diff_golden() -> None:

@@ -19,8 +19,8 @@ from netfinger.report.samples import (
     dahua_host,
     hikvision_host,
     large_report,
-    sample_report,
     sample_scan_info,
+    tiers_report,
 )
 
 
@@ -49,7 +49,7 @@ class _Collector(HTMLParser):
 
 
 def _page() -> tuple[str, _Collector]:
-    page = HtmlRenderer().render(sample_report(), RenderOptions())
+    page = HtmlRenderer().render(tiers_report(), RenderOptions())
     collector = _Collector()
     collector.feed(page)
     return page, collector
@@ -108,9 +108,9 @@ def test_embedded_data_has_one_entry_per_row() -> None:
     ) if a.get("type") == "application/json"]  # fmt: skip
     data = json.loads(data_blocks[0])
     rows = [a for t, a in doc.tags if t == "tr" and "data-i" in a]
-    assert len(data["hosts"]) == len(rows) == 4
-    assert data["hosts"][0]["rank"] == 0 and data["hosts"][-1]["rank"] == 2
-    assert HOSTILE_FIRMWARE.lower() in data["hosts"][3]["text"]
+    assert len(data["hosts"]) == len(rows) == 5
+    assert [h["rank"] for h in data["hosts"]] == [0, 0, 1, 3, 3]
+    assert HOSTILE_FIRMWARE.lower() in data["hosts"][4]["text"]
 
 
 def test_summary_and_evidence_are_present() -> None:
@@ -142,8 +142,21 @@ def test_thousand_hosts_stays_reasonable() -> None:
 
 
 def test_all_observations_only_with_why() -> None:
-    plain = HtmlRenderer().render(sample_report(), RenderOptions())
-    why = HtmlRenderer().render(sample_report(), RenderOptions(why=True))
+    plain = HtmlRenderer().render(tiers_report(), RenderOptions())
+    why = HtmlRenderer().render(tiers_report(), RenderOptions(why=True))
     assert "All observations" not in plain
-    assert why.count("All observations") == 4
+    assert why.count("All observations") == 5
     assert "<td>dhip.Version</td><td>2.800.0000000.16.R</td>" in why  # an observation no rule used
+
+
+def test_suspects_have_their_own_section_after_banned() -> None:
+    page, _ = _page()
+    banned, suspect = page.index('id="banned"'), page.index('id="suspect"')
+    everything = page.index("All hosts")
+    assert banned < suspect < everything
+    section = page[suspect:everything]
+    assert "192.168.50.40" in section and "192.168.50.21" not in section
+    assert "wsd.dahua.location (weak): country/china" in section
+    assert "DHIP did not answer" in section
+    assert '<div class="count sus"><b>1</b>suspect</div>' in page
+    assert '<tr data-i="2" class="suspect">' in page

@@ -14,12 +14,12 @@ import jsonschema
 import pytest
 
 from netfinger.cli import EXIT_FAILURE, EXIT_MATCHED, EXIT_OK, EXIT_USAGE, main
+from netfinger.cli.output import Destination, add_output_arguments, plan_outputs, write_outputs
 from netfinger.errors import UsageError
 from netfinger.report import atomic
 from netfinger.report.atomic import atomic_write_text
 from netfinger.report.model import Report
-from netfinger.report.output import Destination, add_output_arguments, plan_outputs, write_outputs
-from netfinger.report.samples import axis_host, large_report, sample_report, sample_scan_info
+from netfinger.report.samples import axis_host, large_report, sample_report, sample_scan_info, suspect_host
 from netfinger.report.schema import report_schema
 
 
@@ -88,12 +88,18 @@ def test_json_to_stdout_is_only_json(capsys: pytest.CaptureFixture[str]) -> None
         (["banned"], "axis", EXIT_OK),
         (["banned", "vulnerable"], "axis", EXIT_OK),
         ([], "sample", EXIT_OK),
+        (["suspect"], "sample", EXIT_OK),  # banned and vulnerable hosts, no suspect
+        (["suspect"], "axis", EXIT_OK),
+        (["suspect"], "suspect", EXIT_MATCHED),
+        (["banned"], "suspect", EXIT_OK),  # a suspect alone does not fail --fail-on banned
+        (["banned", "suspect"], "suspect", EXIT_MATCHED),
     ],
 )
 def test_fail_on_exit_codes(
     fail_on: list[str], hosts: str, expected: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    report = sample_report() if hosts == "sample" else Report(scan=sample_scan_info(), hosts=[axis_host()])
+    only = {"axis": [axis_host()], "suspect": [suspect_host(), axis_host()]}
+    report = sample_report() if hosts == "sample" else Report(scan=sample_scan_info(), hosts=only[hosts])
     argv = ["--quiet"] + [a for name in fail_on for a in ("--fail-on", name)]
     assert write_outputs(_args(*argv), report) == expected
 

@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 
 from netfinger.cli import build_parser
+from netfinger.cli.output import FILE_OPTIONS, add_output_arguments
 from netfinger.report import RENDERERS, Renderer, RenderOptions
 from netfinger.report.model import SCHEMA_ID, Report
-from netfinger.report.output import FILE_OPTIONS, add_output_arguments
-from netfinger.report.samples import HOSTILE_MODEL, large_report, sample_report
+from netfinger.report.samples import HOSTILE_MODEL, large_report, sample_report, tiers_report
 from netfinger.report.schema import report_schema, schema_errors
 
 
@@ -54,7 +54,7 @@ def test_report_command_offers_the_same_formats() -> None:
 
 @pytest.mark.parametrize("name", sorted(RENDERERS))
 def test_every_renderer_renders_the_sample_with_all_hosts(name: str) -> None:
-    report = sample_report()
+    report = tiers_report()
     text = RENDERERS[name].render(report, RenderOptions(why=True))
     for host in report.hosts:
         assert host.evidence.ip is not None
@@ -64,7 +64,7 @@ def test_every_renderer_renders_the_sample_with_all_hosts(name: str) -> None:
 
 def test_schema_is_valid_draft_2020_12() -> None:
     jsonschema.Draft202012Validator.check_schema(report_schema())
-    assert report_schema()["properties"]["schema"]["const"] == SCHEMA_ID
+    assert report_schema()["properties"]["schema"]["enum"] == [SCHEMA_ID, "netfinger.report/1"]
 
 
 def test_json_output_validates_and_round_trips() -> None:
@@ -80,6 +80,7 @@ def test_json_output_validates_and_round_trips() -> None:
     assert data["summary"] == {
         "hosts": 4,
         "banned": 2,
+        "suspect": 0,
         "vulnerable": 2,
         "by_manufacturer": {"@SUM(1+1)\u202e": 1, "Axis": 1, "Dahua": 1, "Hikvision": 1},
         "by_brand": {
@@ -123,3 +124,35 @@ def test_documented_example_is_a_valid_report() -> None:
     data = json.loads(example)
     jsonschema.validate(data, report_schema())
     assert Report.from_dict(data).summary() == data["summary"]
+
+
+def test_status_and_banned_must_agree() -> None:
+    data = tiers_report().to_dict()
+    suspect = next(h for h in data["hosts"] if h["status"] == "suspect")
+    assert suspect["suspect"]["settle"] and suspect["banned"] is False
+    suspect["banned"] = True
+    assert any("banned" in e for e in schema_errors(data))
+    data = sample_report().to_dict()
+    banned = next(h for h in data["hosts"] if h["status"] == "banned")
+    banned["suspect"] = {"covered_by": [], "signals": [], "settle": []}
+    assert schema_errors(data)
+    data = sample_report().to_dict()
+    del data["hosts"][0]["status"]
+    assert any("status" in e for e in schema_errors(data))
+
+
+def test_a_version_1_report_still_reads_and_gets_a_status() -> None:
+    data = tiers_report().to_dict()
+    data["schema"] = "netfinger.report/1"
+    del data["summary"]["suspect"]
+    for host in data["hosts"]:
+        del host["status"], host["suspect"]
+        for ref in host["evidence"]:
+            ref.pop("strength", None)
+    assert schema_errors(data) == []
+    hosts = {h.evidence.ip: h.verdict for h in Report.from_dict(data).hosts}
+    assert hosts["192.168.50.21"].status == "banned"
+    assert hosts["192.168.50.7"].status == "clear"
+    # A /1 file cannot say "suspect": the host the matcher now calls suspect read back as clear.
+    assert hosts["192.168.50.40"].status == "clear"
+    assert Report.from_dict(data).to_dict()["schema"] == SCHEMA_ID

@@ -10,7 +10,13 @@ from rich.console import Console
 from netfinger.match.interface import EvidenceRef, VulnFinding
 from netfinger.report.interface import RenderOptions
 from netfinger.report.model import HostReport, Report
-from netfinger.report.samples import hikvision_host, hostile_host, sample_report, sample_scan_info
+from netfinger.report.samples import (
+    hikvision_host,
+    hostile_host,
+    sample_report,
+    sample_scan_info,
+    tiers_report,
+)
 from netfinger.report.table import TableRenderer, hosts_table
 
 
@@ -36,7 +42,7 @@ def test_hostile_model_cell_is_plain_text_with_record_console() -> None:
     # Render the table the way the spec's golden console does and check that rich did not style it:
     # had the model been parsed as markup, "[bold red]" would have vanished from the output.
     console = Console(width=120, record=True, color_system=None)
-    console.print(hosts_table(Report(scan=sample_scan_info(), hosts=[hostile_host()])))
+    console.print(hosts_table("Hosts", [hostile_host()]))
     exported = console.export_text()
     assert "[bold" in exported
     assert "red]x[/]" in exported
@@ -50,10 +56,10 @@ def test_color_output_styles_banned_rows_but_keeps_device_text_inert() -> None:
 
 
 def test_summary_counts_and_interrupted_warning() -> None:
-    report = sample_report()
+    report = tiers_report()
     report.scan.interrupted = True
     text = TableRenderer().render(report, RenderOptions())
-    assert "hosts 4   banned 2   vulnerable 2" in text
+    assert "hosts 5   banned 2   suspect 1   vulnerable 2" in text
     assert "scan was interrupted" in text
     assert "probes not completed: rtsp: skipped: not requested" in text
 
@@ -68,7 +74,7 @@ def test_empty_report_says_so() -> None:
     report = Report(scan=sample_scan_info())
     text = TableRenderer().render(report, RenderOptions(why=True))
     assert text.startswith("No hosts found.")
-    assert "hosts 0   banned 0   vulnerable 0" in text
+    assert "hosts 0   banned 0   suspect 0   vulnerable 0" in text
 
 
 def test_several_vulnerabilities_go_on_separate_lines() -> None:
@@ -97,3 +103,20 @@ def test_long_evidence_values_are_clipped_in_why() -> None:
     text = TableRenderer().render(Report(scan=sample_scan_info(), hosts=[host]), RenderOptions(why=True))
     assert "(806 more characters in the JSON report)" in " ".join(text.split())
     assert text.count("x") < 300
+
+
+def test_suspects_have_their_own_section_after_banned() -> None:
+    text = TableRenderer().render(tiers_report(), RenderOptions(width=160))
+    banned, suspect = text.index("Banned (2)"), text.index("Suspect: points at")
+    rest = text.index("Other hosts (2)")
+    assert banned < suspect < rest
+    section = text[suspect:rest]
+    assert "192.168.50.40" in section and "192.168.50.21" not in section
+    assert "To confirm" in section and "DHIP did not answer" in section
+    assert "192.168.50.40" not in text[rest:]
+
+
+def test_why_lists_what_would_settle_a_suspect() -> None:
+    text = TableRenderer().render(tiers_report(), RenderOptions(why=True, width=160))
+    assert "points at Dahua (NDAA §889, FCC Covered List)" in text
+    assert "to confirm" in text

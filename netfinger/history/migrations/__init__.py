@@ -1,0 +1,1 @@
+"""Alembic migrations of the sweep history (run by :mod:`netfinger.history.migrate`)."""

