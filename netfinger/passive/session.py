@@ -1,0 +1,137 @@
+"""The listening session: records in, decoders run, findings into the store. Pure; the readers feed it.
+
+The hot loop is :meth:`PassiveSession.feed`. A cheap prefilter on untagged Ethernet/IPv4 frames
+drops, before any decoding, UDP datagrams no decoder reads and TCP segments of connections the
+reassembler already set aside (video, mostly); everything else is decoded in full.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from netfinger.evidence import Sighting
+from netfinger.passive import frames
+from netfinger.passive.decoders import DECODERS, STREAM_DECODERS
+from netfinger.passive.interface import LINKTYPE_ETHERNET, Decoder, Finding, Packet, Record, StreamView
+from netfinger.passive.store import PassiveStore
+from netfinger.passive.streams import Reassembler
+
+log = logging.getLogger("netfinger.passive")
+MAX_SKIP = 1 << 18
+MAX_NOTE_KINDS = 64
+
+
+@dataclass
+class Counts:
+    records: int = 0
+    packets: int = 0
+    skipped: int = 0
+    per_decoder: Counter[str] = field(default_factory=Counter)
+    notes: Counter[str] = field(default_factory=Counter)
+
+    def note(self, text: str) -> None:
+        if text in self.notes or len(self.notes) < MAX_NOTE_KINDS:
+            self.notes[text] += 1
+
+
+class PassiveSession:
+    def __init__(self, decoders: tuple[str, ...] | None = None) -> None:
+        chosen = [cls() for name, cls in DECODERS.items() if decoders is None or name in decoders]
+        self.stream_decoders = [cls() for name, cls in STREAM_DECODERS.items()
+                                if decoders is None or name in decoders]
+        self._udp: dict[int, list[Decoder]] = {}
+        self._eth: dict[int, list[Decoder]] = {}
+        for dec in chosen:
+            for port in dec.udp_ports:
+                self._udp.setdefault(port, []).append(dec)
+            for ethertype in dec.ethertypes:
+                self._eth.setdefault(ethertype, []).append(dec)
+        self._tcp = bool(self.stream_decoders)
+        self.decoder_names = [d.name for d in chosen] + [d.name for d in self.stream_decoders]
+        self._skip: set[bytes] = set()
+        self.store = PassiveStore()
+        self.counts = Counts()
+        self.reassembler = Reassembler(self._stream_done, self._host_note)
+        self.first_ts: float | None = None
+        self.last_ts: float | None = None
+
+    # --- the hot loop ------------------------------------------------------------------------
+    def _prefiltered(self, data: bytes) -> bool:
+        """True when an untagged Ethernet/IPv4 frame is plainly of no interest (checked without decoding)."""
+        if len(data) < 38 or data[12] != 8 or data[13] != 0 or data[14] != 0x45:
+            return False
+        proto = data[23]
+        if proto == 17:
+            return (data[34] << 8 | data[35]) not in self._udp and (data[36] << 8 | data[37]) not in self._udp
+        if proto == 6:
+            return not self._tcp or data[26:38] in self._skip
+        return False
+
+    def feed(self, rec: Record) -> None:
+        counts = self.counts
+        counts.records += 1
+        if self.first_ts is None:
+            self.first_ts = rec.ts
+        self.last_ts = rec.ts
+        if rec.linktype == LINKTYPE_ETHERNET and self._prefiltered(rec.data):
+            counts.skipped += 1
+            return
+        pkt, note = frames.decode(rec)
+        if note:
+            counts.note(note)
+            if pkt is not None and pkt.src_ip:
+                self._host_note(pkt.src_ip, f"capture: {note}")
+        if pkt is None:
+            return
+        counts.packets += 1
+        if pkt.transport == "udp":
+            decoders = self._udp.get(pkt.dport) or self._udp.get(pkt.sport) or []
+        elif pkt.transport == "tcp":
+            self._tcp_packet(rec.data, pkt)
+            return
+        else:
+            decoders = self._eth.get(pkt.ethertype, [])
+        for dec in decoders:
+            self._run(dec.name, lambda d=dec: d.decode(pkt), pkt.ts)  # type: ignore[misc]
+        if decoders and pkt.src_is_v4 and not pkt.link_local and pkt.src_ip:
+            self.store.note_frame_mac(pkt.src_ip, pkt.src_mac)
+
+    def _tcp_packet(self, data: bytes, pkt: Packet) -> None:
+        if not self._tcp:
+            return
+        ignored = self.reassembler.feed(pkt)
+        if ignored and len(data) >= 38 and data[12:14] == b"\x08\x00" and data[14] == 0x45:
+            if len(self._skip) >= MAX_SKIP:
+                self._skip.clear()
+            self._skip.add(data[26:38])
+            self._skip.add(data[30:34] + data[26:30] + data[36:38] + data[34:36])
+
+    def _run(self, name: str, decode: Callable[[], list[Finding]], ts: float) -> None:
+        try:
+            found = decode()
+        except Exception as exc:  # a decoder bug must not end the capture; it is counted and noted
+            log.debug("decoder %s failed", name, exc_info=True)
+            self.counts.note(f"decoder {name} failed: {type(exc).__name__}")
+            return
+        if found:
+            self.counts.per_decoder[name] += len(found)
+        for finding in found:
+            self.store.add(finding, ts)
+
+    def _stream_done(self, view: StreamView) -> None:
+        head = view.to_client[:8] or view.to_server[:1]
+        for dec in self.stream_decoders:
+            if dec.wants(view.server_port, head):
+                self._run(dec.name, lambda d=dec: d.decode_stream(view), view.last_ts)  # type: ignore[misc]
+
+    def _host_note(self, ip: str, note: str) -> None:
+        self.counts.note(note)
+        self.store.add(Finding(Sighting(ip=ip, anomalies=(note,)), signal=""), self.last_ts or 0.0)
+
+    def finish(self) -> None:
+        """End of input: open TCP connections go to the decoders, then hosts get their MAC facts."""
+        self.reassembler.flush()
+        self.store.finish()
