@@ -148,12 +148,12 @@ def _transport(rec: Record, l2: tuple[bytes | None, bytes | None], ip: _Ip) -> D
     if proto == IPPROTO_TCP:
         if len(seg) < 20:
             return None, note or "TCP header cut"
-        sport, dport, seq = struct.unpack_from("!HHI", seg)
+        sport, dport, seq, ack = struct.unpack_from("!HHII", seg)
         off = (seg[12] >> 4) * 4
         if off < 20 or off > len(seg):
             return None, note or "TCP data offset outside the segment"
         return Packet(**common, transport="tcp", sport=sport, dport=dport, payload=seg[off:],
-                      tcp_seq=seq, tcp_flags=seg[13], cut=cut), note
+                      tcp_seq=seq, tcp_ack=ack, tcp_flags=seg[13], cut=cut), note
     return None, note
 
 

@@ -48,6 +48,7 @@ class Packet:
     ethertype: int = 0
     link_frame: bytes = b""  # the untagged Ethernet frame (ARP decoding reads it whole)
     tcp_seq: int = 0
+    tcp_ack: int = 0
     tcp_flags: int = 0
     cut: bool = False  # the capture kept fewer bytes than the packet had (snaplen)
     link_local: bool = False  # multicast/broadcast destination: the sender is on this segment

@@ -22,6 +22,7 @@ from netfinger.passive.streams import Reassembler
 log = logging.getLogger("netfinger.passive")
 MAX_SKIP = 1 << 18
 MAX_NOTE_KINDS = 64
+CUT_NOTE = "packets cut by the capture's snap length (their payload read as far as it was kept)"
 
 
 @dataclass
@@ -83,9 +84,11 @@ class PassiveSession:
         if note:
             counts.note(note)
             if pkt is not None and pkt.src_ip:
-                self._host_note(pkt.src_ip, f"capture: {note}")
+                self._host_note(pkt.src_ip, f"capture: {note}", count=False)
         if pkt is None:
             return
+        if pkt.cut and rec.wire_len > len(rec.data):
+            counts.note(CUT_NOTE)
         counts.packets += 1
         if pkt.transport == "udp":
             decoders = self._udp.get(pkt.dport) or self._udp.get(pkt.sport) or []
@@ -103,6 +106,8 @@ class PassiveSession:
         if not self._tcp:
             return
         ignored = self.reassembler.feed(pkt)
+        if not ignored and pkt.src_is_v4 and pkt.src_ip:
+            self.store.note_frame_mac(pkt.src_ip, pkt.src_mac)
         if ignored and len(data) >= 38 and data[12:14] == b"\x08\x00" and data[14] == 0x45:
             if len(self._skip) >= MAX_SKIP:
                 self._skip.clear()
@@ -127,8 +132,9 @@ class PassiveSession:
             if dec.wants(view.server_port, head):
                 self._run(dec.name, lambda d=dec: d.decode_stream(view), view.last_ts)  # type: ignore[misc]
 
-    def _host_note(self, ip: str, note: str) -> None:
-        self.counts.note(note)
+    def _host_note(self, ip: str, note: str, count: bool = True) -> None:
+        if count:
+            self.counts.note(note)
         self.store.add(Finding(Sighting(ip=ip, anomalies=(note,)), signal=""), self.last_ts or 0.0)
 
     def finish(self) -> None:

@@ -23,7 +23,7 @@ MAX_PENDING = 32  # out-of-order segments held per direction
 MAX_CONNECTIONS = 4096
 MAX_TOTAL_BYTES = 48 * 1024 * 1024
 MAX_IGNORED = 65536
-FIN, SYN, RST = 0x01, 0x02, 0x04
+FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
 _HALF = 1 << 31
 _REQUESTS = (b"GET ", b"POST ", b"HEAD ", b"PUT ", b"OPTIONS ", b"DESCRIBE ", b"SETUP ", b"PLAY ",
              b"GET_PARAMETER ", b"TEARDOWN ")
@@ -161,6 +161,8 @@ class Reassembler:
             return None, False
         key: Key = (*src, *dst) if role == "client" else (*dst, *src)
         conn = _Connection(key, pkt.ts, pkt.ts)
+        if pkt.tcp_flags & ACK:  # the opener acknowledges where the other side's bytes start
+            (conn.to_client if role == "client" else conn.to_server).base = pkt.tcp_ack
         self._conns[key] = conn
         return conn, role == "client"
 
