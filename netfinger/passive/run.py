@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from netfinger.errors import NetfingerError, UsageError
 from netfinger.passive.readers import CaptureReader, open_capture
-from netfinger.passive.readers.capture import READY
+from netfinger.passive.readers.seccomp import READY
 from netfinger.passive.report import build_passive_report
 from netfinger.passive.session import PassiveSession
 from netfinger.report.model import Report
@@ -79,8 +79,15 @@ def _ready_line(stream: IO[bytes] | None) -> str:
     if stream is None:
         return ""
     box: list[str] = []
-    reader = threading.Thread(target=lambda: box.append(stream.readline().decode("utf-8", "replace")),
-                              daemon=True)
+
+    def first_status() -> None:
+        for _ in range(20):  # interpreter warnings may come first
+            line = stream.readline().decode("utf-8", "replace")
+            if not line or line.startswith("netfinger-capture:"):
+                box.append(line)
+                return
+
+    reader = threading.Thread(target=first_status, daemon=True)
     reader.start()
     reader.join(READY_TIMEOUT)
     return box[0] if box else ""

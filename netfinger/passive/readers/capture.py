@@ -25,7 +25,7 @@ PACKET_ADD_MEMBERSHIP = 1
 PACKET_MR_PROMISC = 1
 SNAPLEN = 65535
 RCVBUF = 8 * 1024 * 1024
-READY = "netfinger-capture: ready"
+READY = seccomp.READY
 
 
 def pcap_header(snaplen: int = SNAPLEN) -> bytes:

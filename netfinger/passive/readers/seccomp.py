@@ -15,6 +15,7 @@ import ctypes.util
 import platform
 import struct
 
+READY = "netfinger-capture: ready"  # the capture process's first line on stderr once sealed
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
