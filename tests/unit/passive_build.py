@@ -103,12 +103,12 @@ def dns_query(src: tuple[str, str], name: str, qid: int) -> bytes:
 
 def mdns_printer() -> bytes:
     svc, inst = "_ipp._tcp.local.", "Brother HL-L2350DW series._ipp._tcp.local."
-    answers = (DNSRR(rrname=svc, type="PTR", rdata=inst, ttl=4500)
-               / DNSRRSRV(rrname=inst, target="BRN008077123456.local.", port=631, ttl=120)
-               / DNSRR(rrname=inst, type="TXT", rdata=[b"ty=Brother HL-L2350DW series", b"usb_MFG=Brother"],
-                       ttl=4500)
-               / DNSRR(rrname="BRN008077123456.local.", type="A", rdata=PRINTER[1], ttl=120))
-    payload = bytes(DNS(id=0, qr=1, aa=1, an=answers))
+    answers = [DNSRR(rrname=svc, type="PTR", rdata=inst, ttl=4500),
+               DNSRRSRV(rrname=inst, target="BRN008077123456.local.", port=631, ttl=120),
+               DNSRR(rrname=inst, type="TXT", rdata=[b"ty=Brother HL-L2350DW series", b"usb_MFG=Brother"],
+                     ttl=4500),
+               DNSRR(rrname="BRN008077123456.local.", type="A", rdata=PRINTER[1], ttl=120)]
+    payload = bytes(DNS(id=0, qr=1, aa=1, rd=0, qd=[], an=answers))
     return bytes(Ether(src=PRINTER[0], dst="01:00:5e:00:00:fb") / IP(src=PRINTER[1], dst="224.0.0.251", id=1)
                  / UDP(sport=5353, dport=5353) / payload)
 
