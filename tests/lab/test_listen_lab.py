@@ -1,4 +1,4 @@
-"""A live ``netfinger listen`` inside the lab sends nothing: the bridge side of its link sees 0 frames from it.
+"""A live ``netfinger listen`` in the lab sends nothing: the bridge side of its link sees 0 frames from it.
 
 The listener runs in the scanner namespace on its ``eth0``. tcpdump, in the bridge namespace, records
 what enters the bridge from that link (``vscan``, direction in) and, as a control, from one device's
@@ -26,7 +26,8 @@ INQUIRY = (b'<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>F93CF8DC-DF53-42
 
 def _tcpdump(state: LabState, port: str, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        ["ip", "netns", "exec", state.bridge_ns, "tcpdump", "-i", port, "-Q", "in", "-n", "-U", "-w", str(out)],
+        ["ip", "netns", "exec", state.bridge_ns, "tcpdump", "-i", port, "-Q", "in", "-n", "-U",
+         "-w", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -52,8 +53,8 @@ def test_live_listen_sends_nothing_and_hears_the_lab(default_lab: LabState, tmp_
         for dump in dumps:
             _wait_listening(dump)
         listener = subprocess.Popen(
-            ["ip", "netns", "exec", state.scanner_ns, sys.executable, "-m", "netfinger", "listen", "--iface", "eth0",
-             "--duration", "6", "--promisc", "--json", str(report), "-q"],
+            ["ip", "netns", "exec", state.scanner_ns, sys.executable, "-m", "netfinger", "listen",
+             "--iface", "eth0", "--duration", "6", "--promisc", "--json", str(report), "-q"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(2.5)  # not synchronisation of a result: only gives the listener time to start reading
         send = ("import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
@@ -63,7 +64,7 @@ def test_live_listen_sends_nothing_and_hears_the_lab(default_lab: LabState, tmp_
         subprocess.run(["ip", "netns", "exec", talker.ns, "ping", "-c", "2", "-i", "0.3", other.ip],
                        capture_output=True, check=False, timeout=20)
         subprocess.run(["ip", "netns", "exec", talker.ns, sys.executable, "-c", send], check=True, timeout=20)
-        out, err = listener.communicate(timeout=60)
+        _, err = listener.communicate(timeout=60)
         assert listener.returncode == 0, err.decode()
     finally:
         for dump in dumps:

@@ -90,7 +90,8 @@ def dhcp_discover(mac: str, hostname: bytes, params: list[int], request: str = "
                           ("hostname", hostname), ("client_id", b"\x01" + raw_mac)]
     if request:
         opts += [("requested_addr", request), ("server_id", ROUTER[1])]
-    payload = bytes(BOOTP(chaddr=raw_mac + b"\x00" * 10, xid=0x1234, flags=0x8000) / DHCP(options=[*opts, "end"]))
+    bootp = BOOTP(chaddr=raw_mac + b"\x00" * 10, xid=0x1234, flags=0x8000)
+    payload = bytes(bootp / DHCP(options=[*opts, "end"]))
     return bytes(Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") / IP(src="0.0.0.0", dst="255.255.255.255", id=1)
                  / UDP(sport=68, dport=67) / payload)
 
@@ -172,14 +173,16 @@ def site_frames() -> list[bytes]:
         dns_query(PHONE, "apiieu.hik-connect.com", 6),
         mdns_printer(),
     ]
-    frames += exchange(VMS, HIK_ISAPI, 50100, 80, [(http_get("/ISAPI/System/deviceInfo", HIK_ISAPI[1]), isapi)])
+    frames += exchange(VMS, HIK_ISAPI, 50100, 80,
+                       [(http_get("/ISAPI/System/deviceInfo", HIK_ISAPI[1]), isapi)])
     frames += exchange(VMS, HIK_ISAPI, 50101, 554, [
         (rtsp_request("OPTIONS", f"rtsp://{HIK_ISAPI[1]}:554/Streaming/Channels/101", 1),
          cap("rtsp/hikvision_options_200.txt")),
         (rtsp_request("DESCRIBE", f"rtsp://{HIK_ISAPI[1]}:554/Streaming/Channels/101", 2),
          cap("rtsp/hikvision_describe_401.txt"))])
     frames += exchange(VMS, DAHUA_DHIP, 50102, 554, [
-        (rtsp_request("DESCRIBE", f"rtsp://{DAHUA_DHIP[1]}:554/cam/realmonitor", 2), cap("rtsp/dahua_options_401.txt"))])
+        (rtsp_request("DESCRIBE", f"rtsp://{DAHUA_DHIP[1]}:554/cam/realmonitor", 2),
+         cap("rtsp/dahua_options_401.txt"))])
     frames += exchange(VMS, DAHUA_NVR, 50103, 443, [(tls_client_hello(DAHUA_NVR[1]),
                                                      tls_server_flight(cap("tls/dahua_nvr_ca_nbsp_issuer.der")))])
     frames += exchange(PHONE, ROUTER, 50104, 443, [(tls_client_hello("apiieu.hik-connect.com"), b"")])

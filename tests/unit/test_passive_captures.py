@@ -1,4 +1,4 @@
-"""``netfinger listen --read`` on the checked-in captures: the site (accuracy), hostile files (never raise)."""
+"""``netfinger listen --read`` on the checked-in captures: the site (accuracy), hostile files."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ def test_no_false_positives_counting_the_app_phone_and_the_tool_pc(site: Report)
     banned = {h.evidence.ip for h in site.hosts if h.verdict.banned}
     assert banned == set(BANNED)
     hosts = {h.evidence.ip: h for h in site.hosts}
-    for ip in CLIENTS:
-        assert hosts[ip].verdict.manufacturer is None, CLIENTS[ip]
+    for ip, who in CLIENTS.items():
+        assert hosts[ip].verdict.manufacturer is None, who
     phone = hosts["192.168.1.6"]
     assert {"litedev.ezvizlife.com", "www.easy4ipcloud.com"} <= set(phone.evidence.values("dns.query"))
     assert "apiieu.hik-connect.com" in phone.evidence.values("tls.sni")
@@ -111,8 +111,8 @@ def test_truncated_and_snaplen_cut_captures() -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "netfinger", "listen", *args], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "netfinger", "listen", *args], capture_output=True,
+                          text=True, timeout=120, check=False)
 
 
 def test_cli_exit_codes_and_outputs(tmp_path: Path) -> None:

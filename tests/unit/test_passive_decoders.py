@@ -7,16 +7,16 @@ import struct
 import passive_build as pb
 from captures import capture
 from scapy.layers.dhcp6 import (
+    DUID_LL,
+    VENDOR_CLASS_DATA,
     DHCP6_Solicit,
     DHCP6OptClientFQDN,
     DHCP6OptClientId,
     DHCP6OptOptReq,
     DHCP6OptVendorClass,
-    DUID_LL,
-    VENDOR_CLASS_DATA,
 )
-from scapy.layers.inet6 import IPv6
 from scapy.layers.inet import UDP
+from scapy.layers.inet6 import IPv6
 from scapy.layers.l2 import Ether
 
 from netfinger.fields import is_known_field
@@ -164,8 +164,9 @@ def test_tls_certificate_and_sni() -> None:
 
 def test_http_and_rtsp_streams() -> None:
     isapi = pb.http_response(capture("http/hikvision_isapi_deviceinfo.xml"))
+    root = capture("http/hikvision_ipc_get_root.txt")
     http_frames = pb.exchange(pb.VMS, pb.HIK_ISAPI, 50100, 80,
-                              [(pb.http_get("/", pb.HIK_ISAPI[1]), capture("http/hikvision_ipc_get_root.txt")),
+                              [(pb.http_get("/", pb.HIK_ISAPI[1]), root),
                                (pb.http_get("/ISAPI/System/deviceInfo", pb.HIK_ISAPI[1]), isapi)], seg=100)
     rtsp_frames = pb.exchange(pb.VMS, pb.DAHUA_DHIP, 50101, 554, [
         (pb.rtsp_request("OPTIONS", "rtsp://x/", 2), capture("rtsp/dahua_options_401.txt"))])
@@ -182,7 +183,8 @@ def test_qinq_and_ipv6_frames() -> None:
     pkt, note = frames.decode(Record(0.0, LINKTYPE_ETHERNET, frame, len(frame)))
     assert note is None and pkt is not None and (pkt.dport, pkt.payload) == (37810, b"x")
     five_tags = frame[:12] + b"\x81\x00\x00\x01" * 5 + frame[12:]
-    assert frames.decode(Record(0.0, LINKTYPE_ETHERNET, five_tags, len(five_tags)))[1] == "more than 4 VLAN tags"
+    _, note = frames.decode(Record(0.0, LINKTYPE_ETHERNET, five_tags, len(five_tags)))
+    assert note == "more than 4 VLAN tags"
 
 
 def test_udp_length_lie_is_noted_not_trusted() -> None:

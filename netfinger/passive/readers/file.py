@@ -7,9 +7,9 @@ last record ends the reading with a note in ``notes``; nothing raises past :func
 
 from __future__ import annotations
 
-import gzip
 import io
 import struct
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
@@ -71,12 +71,15 @@ class CaptureReader:
             return data
         if data:
             self.note(f"capture ends inside a record ({len(data)} of {size} bytes): truncated file")
+        problem = getattr(self._stream, "problem", "")
+        if problem:
+            self.note(problem)
         return None
 
     def _read_or_note(self, size: int) -> bytes | None:
         try:
             return self._exact(size)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        except (OSError, EOFError) as exc:
             self.note(f"capture unreadable after {self.records} records: {type(exc).__name__}: {exc}"[:200])
             return None
 
@@ -159,6 +162,50 @@ class CaptureReader:
         return Record(((hi << 32) | lo) * resolution, linktype, data, max(wire, caplen))
 
 
+class _Gunzip:
+    """Streaming gzip (several members too) that gives back every byte before a cut or corrupt tail.
+
+    ``gzip.GzipFile`` reads ahead a whole buffer and raises on a truncated file, losing the records
+    before the cut; here the reader gets them, then end of input, and ``problem`` says why it ended.
+    """
+
+    CHUNK = 1 << 16
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self._z = zlib.decompressobj(31)
+        self._buf = bytearray()
+        self._eof = False
+        self.problem = ""
+
+    def _fill(self) -> None:
+        chunk = self._raw.read(self.CHUNK)
+        if not chunk:
+            if not self._z.eof and not self.problem:
+                self.problem = "gzip stream cut short (no end-of-stream marker)"
+            self._eof = True
+            return
+        try:
+            self._buf += self._z.decompress(chunk)
+            while self._z.eof and self._z.unused_data:
+                rest = self._z.unused_data
+                self._z = zlib.decompressobj(31)
+                self._buf += self._z.decompress(rest)
+        except zlib.error as exc:
+            self.problem = f"gzip stream corrupt: {exc}"
+            self._eof = True
+
+    def read(self, size: int) -> bytes:
+        while len(self._buf) < size and not self._eof:
+            self._fill()
+        out = bytes(self._buf[:size])
+        del self._buf[:size]
+        return out
+
+    def close(self) -> None:
+        self._raw.close()
+
+
 def _tsresol(order: str, options: bytes) -> float:
     """Seconds per timestamp unit from an IDB's options (if_tsresol), default microseconds."""
     pos = 0
@@ -186,7 +233,7 @@ def open_capture(source: str | Path | BinaryIO | IO[bytes], name: str = "") -> C
     buffered: Any = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(Any, raw))
     stream: Any = buffered
     if buffered.peek(2)[:2] == GZIP_MAGIC:
-        stream = io.BufferedReader(cast(Any, gzip.GzipFile(fileobj=buffered, mode="rb")), 1 << 20)
+        stream = _Gunzip(buffered)
     try:
         return CaptureReader(stream, label)
     except (OSError, EOFError) as exc:
