@@ -42,15 +42,15 @@ class ListenConfig:
 
 def _drain(reader: CaptureReader, session: PassiveSession, stop: threading.Event,
            progress: Progress | None) -> None:
-    next_report = time.monotonic() + PROGRESS_EVERY
-    for count, rec in enumerate(reader):
-        session.feed(rec)
-        if count & 0x3FF == 0:
-            if stop.is_set():
-                break
-            if progress is not None and time.monotonic() >= next_report:
-                progress(session, False)
-                next_report = time.monotonic() + PROGRESS_EVERY
+    next_report = [time.monotonic() + PROGRESS_EVERY]
+
+    def tick() -> bool:
+        if progress is not None and time.monotonic() >= next_report[0]:
+            progress(session, False)
+            next_report[0] = time.monotonic() + PROGRESS_EVERY
+        return not stop.is_set()
+
+    session.consume(reader, tick)
     session.finish()
     if progress is not None:
         progress(session, True)

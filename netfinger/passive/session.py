@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from netfinger.evidence import Sighting
@@ -22,6 +22,8 @@ from netfinger.passive.streams import Reassembler
 log = logging.getLogger("netfinger.passive")
 MAX_SKIP = 1 << 18
 MAX_NOTE_KINDS = 64
+TICK = 4096  # records between checks of the stop flag and progress
+IPV4_NO_OPTIONS = b"\x08\x00\x45"  # EtherType IPv4, version 4 / header length 20
 CUT_NOTE = "packets cut by the capture's snap length (their payload read as far as it was kept)"
 
 
@@ -56,30 +58,47 @@ class PassiveSession:
         self.store = PassiveStore()
         self.counts = Counts()
         self.reassembler = Reassembler(self._stream_done, self._host_note)
-        self.first_ts: float | None = None
         self.last_ts: float | None = None
 
     # --- the hot loop ------------------------------------------------------------------------
-    def _prefiltered(self, data: bytes) -> bool:
-        """True when an untagged Ethernet/IPv4 frame is plainly of no interest (checked without decoding)."""
-        if len(data) < 38 or data[12] != 8 or data[13] != 0 or data[14] != 0x45:
-            return False
-        proto = data[23]
-        if proto == 17:
-            return (data[34] << 8 | data[35]) not in self._udp and (data[36] << 8 | data[37]) not in self._udp
-        if proto == 6:
-            return not self._tcp or data[26:38] in self._skip
-        return False
+    def consume(self, records: Iterable[Record], tick: Callable[[], bool] | None = None) -> None:
+        """Feed every record; ``tick`` runs every TICK records and stops the loop by returning False.
+
+        The prefilter is inline and works on locals (this runs for every record): an untagged
+        Ethernet/IPv4 frame without IP options that is UDP to/from no decoder's port, or TCP of a
+        connection set aside, is counted and dropped before any decoding.
+        """
+        udp, skip, tcp, counts = self._udp, self._skip, self._tcp, self.counts
+        decode = self.decode_record
+        n = skipped = 0
+        for rec in records:
+            n += 1
+            data = rec[2]
+            if rec[1] == LINKTYPE_ETHERNET and data[12:15] == IPV4_NO_OPTIONS and len(data) >= 38:
+                proto = data[23]
+                if proto == 17:
+                    if (data[34] << 8 | data[35]) not in udp and (data[36] << 8 | data[37]) not in udp:
+                        skipped += 1
+                        continue
+                elif proto == 6 and (not tcp or data[26:38] in skip):
+                    skipped += 1
+                    continue
+            decode(rec)
+            if not n % TICK and tick is not None:
+                counts.records, counts.skipped = counts.records + n, counts.skipped + skipped
+                n = skipped = 0
+                if not tick():
+                    break
+        counts.records += n
+        counts.skipped += skipped
 
     def feed(self, rec: Record) -> None:
+        """One record (tests, small inputs); :meth:`consume` is the fast path."""
+        self.consume((rec,))
+
+    def decode_record(self, rec: Record) -> None:
         counts = self.counts
-        counts.records += 1
-        if self.first_ts is None:
-            self.first_ts = rec.ts
         self.last_ts = rec.ts
-        if rec.linktype == LINKTYPE_ETHERNET and self._prefiltered(rec.data):
-            counts.skipped += 1
-            return
         pkt, note = frames.decode(rec)
         if note:
             counts.note(note)

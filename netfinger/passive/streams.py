@@ -25,6 +25,7 @@ MAX_TOTAL_BYTES = 48 * 1024 * 1024
 MAX_IGNORED = 65536
 FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
 _HALF = 1 << 31
+GAP_NOTE = "tcp: a gap the reassembly window cannot bridge (lost or unseen segments); read up to it"
 _REQUESTS = (b"GET ", b"POST ", b"HEAD ", b"PUT ", b"OPTIONS ", b"DESCRIBE ", b"SETUP ", b"PLAY ",
              b"GET_PARAMETER ", b"TEARDOWN ")
 _RESPONSES = (b"HTTP/", b"RTSP/")
@@ -50,6 +51,7 @@ class _Direction:
     base: int | None = None
     data: bytearray = field(default_factory=bytearray)
     pending: dict[int, bytes] = field(default_factory=dict)
+    stuck: bool = False  # a gap the window cannot bridge: the rest will never be contiguous
 
     @property
     def full(self) -> bool:
@@ -77,7 +79,8 @@ class _Direction:
             if offset < self.limit and len(self.pending) < MAX_PENDING:
                 self.pending.setdefault(offset, payload[: self.limit - offset])
                 return ""
-            return "tcp: out-of-order segments beyond the reassembly window dropped"
+            self.stuck = True
+            return GAP_NOTE
         overlap = self.data[offset:offset + len(payload)]
         note = ""
         if overlap and bytes(overlap) != payload[: len(overlap)]:
@@ -142,7 +145,7 @@ class Reassembler:
             self._bytes += added
             if note:
                 self._note(conn.key[2], note)
-        if pkt.tcp_flags & (FIN | RST) or conn.to_client.full:
+        if pkt.tcp_flags & (FIN | RST) or conn.to_client.full or conn.to_client.stuck or conn.to_server.stuck:
             self._finish(conn.key)
             return True
         if self._bytes > MAX_TOTAL_BYTES or len(self._conns) > MAX_CONNECTIONS:

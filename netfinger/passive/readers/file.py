@@ -19,6 +19,7 @@ from netfinger.passive.interface import Record
 
 MAX_RECORD = 256 * 1024  # no link type carries more in one frame; a larger length is a lie
 MAX_BLOCK = MAX_RECORD + 4096
+CHUNK = 4 * 1024 * 1024
 MAX_INTERFACES = 256
 MAX_NOTES = 50
 GZIP_MAGIC = b"\x1f\x8b"
@@ -44,6 +45,7 @@ class CaptureReader:
         self.records = 0
         self.bytes = 0
         self._stream = stream
+        self._more = True
         head = stream.read(4)
         if head in PCAP_MAGICS:
             self.format = "pcap"
@@ -90,19 +92,46 @@ class CaptureReader:
             self.note("pcap global header cut")
             return
         linktype = struct.unpack(order + "HHiIII", header)[5] & 0xFFFF
-        rec_head = struct.Struct(order + "IIII")
-        while (head := self._read_or_note(16)) is not None:
-            sec, frac, caplen, wire = rec_head.unpack(head)
-            if caplen > MAX_RECORD:
-                self.note(f"pcap record {self.records + 1} claims {caplen} bytes (bogus length); "
-                          "reading stopped there")
+        unpack = struct.Struct(order + "IIII").unpack_from
+        new = tuple.__new__  # a Record without its Python-level __new__ (one per record)
+        buf, pos, count = b"", 0, 0
+        while True:  # the hot loop: one unpack and one slice per record; the file is read in big chunks
+            more = self._chunk()
+            buf, pos = buf[pos:] + more, 0
+            end = len(buf)
+            while pos + 16 <= end:
+                sec, frac, caplen, wire = unpack(buf, pos)
+                if caplen > MAX_RECORD:
+                    self.note(f"pcap record {count + 1} claims {caplen} bytes (bogus length); "
+                              "reading stopped there")
+                    return
+                stop = pos + 16 + caplen
+                if stop > end:
+                    break
+                yield new(Record, (sec + frac * unit, linktype, buf[pos + 16:stop], max(wire, caplen)))
+                pos = stop
+                count += 1
+            self.records = count
+            if not more:
+                if pos < end:
+                    self.note(f"capture ends inside a record ({end - pos} bytes left over): truncated file")
                 return
-            data = self._read_or_note(caplen)
-            if data is None:
-                return
-            self.records += 1
-            self.bytes += caplen
-            yield Record(sec + frac * unit, linktype, data, max(wire, caplen))
+
+    def _chunk(self) -> bytes:
+        """The next block of the file ('' at the end); read errors end the input with a note."""
+        if not self._more:
+            return b""
+        try:
+            data = self._stream.read(CHUNK)
+        except (OSError, EOFError) as exc:
+            self.note(f"capture unreadable after {self.records} records: {type(exc).__name__}: {exc}"[:200])
+            data = b""
+        if not data:
+            self._more = False
+            problem = getattr(self._stream, "problem", "")
+            if problem:
+                self.note(problem)
+        return data
 
     def _pcapng(self, first: bytes) -> Iterator[Record]:
         order = "<"
