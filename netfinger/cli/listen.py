@@ -75,7 +75,12 @@ async def _listen(config: ListenConfig, args: argparse.Namespace) -> Report:
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, on_sigint)
         loop.add_signal_handler(signal.SIGTERM, on_sigint)
-    return await listen(config, halt=halt, progress=_progress(args))
+    def ready(iface: str) -> None:
+        until = f"for {config.duration:g}s" if config.duration else "until Ctrl-C"
+        # Said even with --quiet: scripts wait for this line before they make traffic.
+        print(f"netfinger: listening on {iface} {until}; nothing is sent", file=sys.stderr, flush=True)
+
+    return await listen(config, halt=halt, progress=_progress(args), ready=ready)
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -157,6 +157,22 @@ def _transport(rec: Record, l2: tuple[bytes | None, bytes | None], ip: _Ip) -> D
     return None, note
 
 
+def ethernet_ipv4(data: bytes) -> tuple[int, int] | None:
+    """(offset of the IPv4 header, its length) in an Ethernet frame (tags skipped), else None."""
+    parsed = _ethernet(data)
+    if isinstance(parsed, str) or parsed[2] != ETH_P_IP or len(data) < parsed[3] + 20:
+        return None
+    at = parsed[3]
+    ihl = (data[at] & 0x0F) * 4
+    return (at, ihl) if data[at] >> 4 == 4 and ihl >= 20 and len(data) >= at + ihl else None
+
+
+def is_ipv4_fragment(data: bytes) -> bool:
+    """True for an Ethernet IPv4 frame that is a fragment (more fragments, or a non-zero offset)."""
+    parsed = ethernet_ipv4(data)
+    return parsed is not None and bool(struct.unpack_from("!H", data, parsed[0] + 6)[0] & 0x3FFF)
+
+
 def _from_ethernet(rec: Record) -> Decoded:
     parsed = _ethernet(rec.data)
     if isinstance(parsed, str):

@@ -93,13 +93,21 @@ def _ready_line(stream: IO[bytes] | None) -> str:
     return box[0] if box else ""
 
 
-async def _live(config: ListenConfig, session: PassiveSession, stop: threading.Event,
-                progress: Progress | None, halt: asyncio.Event) -> list[str]:
+@dataclass(frozen=True)
+class _Hooks:
+    progress: Progress | None
+    ready: Callable[[str], None] | None
+
+
+async def _live(config: ListenConfig, session: PassiveSession, stop: threading.Event, halt: asyncio.Event,
+                hooks: _Hooks) -> list[str]:
     proc = await asyncio.to_thread(_start_capture, config)
     assert proc.stdout is not None
+    if hooks.ready is not None:
+        hooks.ready(config.iface or "")
     try:
         reader = await asyncio.to_thread(open_capture, proc.stdout, f"live:{config.iface}")
-        work = asyncio.create_task(asyncio.to_thread(_drain, reader, session, stop, progress))
+        work = asyncio.create_task(asyncio.to_thread(_drain, reader, session, stop, hooks.progress))
         waits: list[asyncio.Task[Any]] = [asyncio.create_task(halt.wait())]
         if config.duration is not None:
             waits.append(asyncio.create_task(asyncio.sleep(config.duration)))
@@ -116,8 +124,11 @@ async def _live(config: ListenConfig, session: PassiveSession, stop: threading.E
 
 
 async def listen(config: ListenConfig, *, halt: asyncio.Event | None = None,
-                 progress: Progress | None = None) -> Report:
-    """Read a capture or an interface until it ends (or ``halt`` is set) and return the report."""
+                 progress: Progress | None = None, ready: Callable[[str], None] | None = None) -> Report:
+    """Read a capture or an interface until it ends (or ``halt`` is set) and return the report.
+
+    ``ready(iface)`` is called once a live capture is sealed and reading (the duration runs from then).
+    """
     if bool(config.read) == bool(config.iface):
         raise UsageError("give exactly one of --read FILE or --iface IF")
     started = utc_now()
@@ -134,7 +145,7 @@ async def listen(config: ListenConfig, *, halt: asyncio.Event | None = None,
     watcher = asyncio.create_task(watch_halt())
     try:
         if config.iface:
-            notes = await _live(config, session, stop, progress, halt)
+            notes = await _live(config, session, stop, halt, _Hooks(progress, ready))
         else:
             reader = open_capture(config.read or "-")
             try:

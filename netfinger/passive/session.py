@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from netfinger.evidence import Sighting
 from netfinger.passive import frames
 from netfinger.passive.decoders import DECODERS, STREAM_DECODERS
+from netfinger.passive.fragments import Defragmenter
 from netfinger.passive.interface import LINKTYPE_ETHERNET, Decoder, Finding, Packet, Record, StreamView
 from netfinger.passive.store import PassiveStore
 from netfinger.passive.streams import Reassembler
@@ -58,6 +59,7 @@ class PassiveSession:
         self.store = PassiveStore()
         self.counts = Counts()
         self.reassembler = Reassembler(self._stream_done, self._host_note)
+        self.defrag = Defragmenter()
         self.last_ts: float | None = None
 
     # --- the hot loop ------------------------------------------------------------------------
@@ -74,7 +76,8 @@ class PassiveSession:
         for rec in records:
             n += 1
             data = rec[2]
-            if rec[1] == LINKTYPE_ETHERNET and data[12:15] == IPV4_NO_OPTIONS and len(data) >= 38:
+            if (rec[1] == LINKTYPE_ETHERNET and data[12:15] == IPV4_NO_OPTIONS and len(data) >= 38
+                    and not (data[20] & 0x3F or data[21])):  # not a fragment (those go to reassembly)
                 proto = data[23]
                 if proto == 17:
                     if (data[34] << 8 | data[35]) not in udp and (data[36] << 8 | data[37]) not in udp:
@@ -99,6 +102,14 @@ class PassiveSession:
     def decode_record(self, rec: Record) -> None:
         counts = self.counts
         self.last_ts = rec.ts
+        if rec.linktype == LINKTYPE_ETHERNET and frames.is_ipv4_fragment(rec.data):
+            whole = self.defrag.add(rec)
+            for text in self.defrag.notes:
+                counts.note(text)
+            self.defrag.notes.clear()
+            if whole is None:
+                return
+            rec = whole
         pkt, note = frames.decode(rec)
         if note:
             counts.note(note)

@@ -193,3 +193,16 @@ def test_udp_length_lie_is_noted_not_trusted() -> None:
     pkt, note = frames.decode(Record(0.0, LINKTYPE_ETHERNET, bytes(frame), len(frame)))
     assert note is not None and "UDP length 9000" in note
     assert pkt is not None and pkt.payload == b"NOTIFY * HTTP/1.1\r\n\r\n"
+
+
+def test_fragmented_hello_is_reassembled_in_any_order() -> None:
+    from scapy.layers.inet import IP, fragment
+
+    body = capture("wsd/hikvision_ds-2cd3955fwd-iws_probematches.xml")
+    datagram = IP(src="192.168.1.9", dst="239.255.255.250", id=77) / UDP(sport=3702, dport=3702) / body
+    pieces = [bytes(Ether(src="44:19:b6:00:00:09", dst=pb.MCAST_MAC) / f) for f in fragment(datagram, 512)]
+    assert len(pieces) > 3
+    for order in (pieces, pieces[::-1], pieces[1:] + pieces[:1]):
+        f = fields(host(session_of(*order), ip="192.168.1.9"))
+        assert f["wsd.action"] == ["ProbeMatches"]
+    assert not session_of(*pieces[:-1]).store.hosts()  # a datagram missing its last piece is not read
