@@ -1,9 +1,11 @@
 """A live ``netfinger listen`` in the lab sends nothing: the bridge side of its link sees 0 frames from it.
 
-The listener runs in the scanner namespace on its ``eth0``. tcpdump, in the bridge namespace, records
-what enters the bridge from that link (``vscan``, direction in) and, as a control, from one device's
-link. A device then speaks: it pings another device (ARP broadcast) and sends a SADP inquiry to the
-group (a client act). All traffic stays inside the lab's namespaces.
+The listener gets its own namespace with one address-less link into the lab bridge (a sensor's SPAN
+port: no IPv4, IPv6 off, so the kernel itself has nothing to say either; the scanner namespace would
+not do, its kernel answers and re-validates neighbours). tcpdump, in the bridge namespace, records
+what enters the bridge from that link (direction in) and, as a control, from one device's link. A
+device then speaks: a datagram to a neighbour it has not resolved (an ARP who-has) and a SADP inquiry
+to the group (a client act). All traffic stays inside the lab's namespaces.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,27 @@ pytestmark = pytest.mark.lab
 
 INQUIRY = (b'<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>F93CF8DC-DF53-424B-98A7-9FC0536E1083</Uuid>'
            b"<Types>inquiry</Types></Probe>")
+
+
+@contextmanager
+def _sensor_port(state: LabState) -> Iterator[str]:
+    """A namespace with ``eth0`` bridged into the lab (no address, IPv6 off); yields its name."""
+    ns = f"{state.bridge_ns.removesuffix('-br')}-lsn"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                        "net.ipv6.conf.default.disable_ipv6=1"], check=True)
+        subprocess.run(["ip", "link", "add", SENSOR_PORT, "netns", state.bridge_ns, "type", "veth", "peer",
+                        "name", "eth0", "netns", ns], check=True)
+        subprocess.run(["ip", "-n", state.bridge_ns, "link", "set", SENSOR_PORT, "master", "br0", "up"],
+                       check=True)
+        subprocess.run(["ip", "-n", ns, "link", "set", "eth0", "up"], check=True)
+        yield ns
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], check=False)
+
+
+SENSOR_PORT = "vlsn"
 
 
 def _tcpdump(state: LabState, port: str, out: Path) -> subprocess.Popen[bytes]:
@@ -44,15 +69,31 @@ def _frames(path: Path) -> int:
 
 def test_live_listen_sends_nothing_and_hears_the_lab(default_lab: LabState, tmp_path: Path) -> None:
     state = default_lab
-    talker, other = state.devices[0], state.devices[1]
-    from_listener, from_talker = tmp_path / "vscan.pcap", tmp_path / "talker.pcap"
-    dumps = [_tcpdump(state, "vscan", from_listener), _tcpdump(state, talker.port, from_talker)]
+    talker = state.devices[0]
+    from_listener, from_talker = tmp_path / "sensor.pcap", tmp_path / "talker.pcap"
     report = tmp_path / "listen.json"
+    with _sensor_port(state) as sensor:
+        _listen_while_talking(state, sensor, (from_listener, from_talker), report)
+    assert _frames(from_talker) > 0, "the control capture saw nothing: tcpdump did not work"
+    sent = subprocess.run(["tcpdump", "-r", str(from_listener), "-n", "-e"], capture_output=True, text=True,
+                          check=True).stdout
+    assert not sent.strip(), f"frames entered the bridge from the listener's link:\n{sent}"
+    data = json.loads(report.read_text())
+    assert data["scan"]["mode"] == "passive"
+    heard = {h["ip"]: h for h in data["hosts"]}
+    assert talker.ip in heard, sorted(heard)
+    assert {"arp", "sadp-inquiry"} <= set(heard[talker.ip]["signals"])
+    assert heard[talker.ip]["mac"] == talker.mac
+
+
+def _listen_while_talking(state: LabState, sensor: str, dumps_to: tuple[Path, Path], report: Path) -> None:
+    talker, other = state.devices[0], state.devices[1]
+    dumps = [_tcpdump(state, SENSOR_PORT, dumps_to[0]), _tcpdump(state, talker.port, dumps_to[1])]
     try:
         for dump in dumps:
             _wait_listening(dump)
         listener = subprocess.Popen(
-            ["ip", "netns", "exec", state.scanner_ns, sys.executable, "-m", "netfinger", "listen",
+            ["ip", "netns", "exec", sensor, sys.executable, "-m", "netfinger", "listen",
              "--iface", "eth0", "--duration", "4", "--promisc", "--json", str(report), "-q"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert listener.stderr is not None
@@ -70,14 +111,6 @@ def test_live_listen_sends_nothing_and_hears_the_lab(default_lab: LabState, tmp_
         for dump in dumps:
             dump.terminate()
             dump.wait(timeout=10)
-    assert _frames(from_talker) > 0, "the control capture saw nothing: tcpdump did not work"
-    assert _frames(from_listener) == 0, "frames left the listener's interface"
-    data = json.loads(report.read_text())
-    assert data["scan"]["mode"] == "passive"
-    heard = {h["ip"]: h for h in data["hosts"]}
-    assert talker.ip in heard, sorted(heard)
-    assert {"arp", "sadp-inquiry"} <= set(heard[talker.ip]["signals"])
-    assert heard[talker.ip]["mac"] == talker.mac
 
 
 def test_lab_capture_read_back_names_the_announcing_devices(default_lab: LabState, tmp_path: Path) -> None:
@@ -106,6 +139,9 @@ def test_lab_capture_read_back_names_the_announcing_devices(default_lab: LabStat
     assert not missed, missed
     assert all(hosts[ip]["banned"] for ip in banned_heard)
     assert sum(1 for ip in banned_heard if hosts[ip]["model"]) >= len(banned_heard) // 2
+    chatty = [h for h in hosts.values() if {"dhcp", "dns-query"} <= set(h.get("signals", []))]
+    assert len(chatty) >= 3  # the chatter sections: DHCP at boot, cloud lookups
+    assert not [h["ip"] for h in chatty if h["banned"] and truth.get(h["ip"]) not in ("Hikvision", "Dahua")]
 
 
 ANNOUNCEMENTS = {"wsd-hello", "ssdp-notify", "mdns", "sadp-hello", "dhip-reply"}
