@@ -69,7 +69,7 @@ def _from_xml(data: bytes) -> SadpReply | None:
 
 def _from_lines(data: bytes) -> SadpReply:
     body = data[:65536].decode("utf-8", "replace")
-    if not any(f"<{name}>" in body for name in ANNOUNCEMENTS):
+    if "ProbeMatch" not in body and "<Hello>" not in body:
         return SadpReply(False, error="neither XML nor a ProbeMatch")
     fields = [(m.group(1), m.group(2).strip()) for m in _LINE_RE.finditer(body)][:MAX_ELEMENTS]
     fields = [(k, v) for k, v in fields if _NAME_RE.match(k)]
