@@ -8,14 +8,16 @@ import contextlib
 import logging
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netfinger.cli.scan import _positive
-from netfinger.passive import ListenConfig, listen
-from netfinger.passive.decoders import DECODERS, STREAM_DECODERS
-from netfinger.passive.session import PassiveSession
-from netfinger.report.model import Report
+from netfinger.errors import UsageError
 from netfinger.report.output import add_output_arguments, chatter, write_outputs
+
+if TYPE_CHECKING:  # the passive package loads its decoders (zeroconf, cryptography): only when listening
+    from netfinger.passive import ListenConfig
+    from netfinger.passive.session import PassiveSession
+    from netfinger.report.model import Report
 
 DESCRIPTION = """\
 Identify devices from traffic they send by themselves, without sending anything: a capture file
@@ -27,7 +29,9 @@ client, not as a device. Live capture runs in a child process whose kernel filte
 every sending system call; it opens no other socket. The report is a scan report with
 scan.mode "passive", first/last seen and the signals per host."""
 
-ALL_DECODERS = (*DECODERS, *STREAM_DECODERS)
+# The decoder registry's names (netfinger/passive/decoders), spelled out so that parsing the command
+# line loads no decoder; test_passive_cli checks the two agree.
+ALL_DECODERS = ("arp", "dhcp", "dns", "ssdp", "wsd", "sadp", "dhip", "http", "rtsp", "tls")
 
 
 def _decoders(text: str) -> tuple[str, ...]:
@@ -64,6 +68,8 @@ def _progress(args: argparse.Namespace) -> Any:
 
 
 async def _listen(config: ListenConfig, args: argparse.Namespace) -> Report:
+    from netfinger.passive import listen
+
     halt = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -85,9 +91,9 @@ async def _listen(config: ListenConfig, args: argparse.Namespace) -> Report:
 
 def handle(args: argparse.Namespace) -> int:
     if args.read and (args.duration is not None or args.promisc):
-        from netfinger.errors import UsageError
-
         raise UsageError("--duration and --promisc apply to --iface only")
+    from netfinger.passive import ListenConfig
+
     quiet = bool(getattr(args, "quiet", False))
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, stream=sys.stderr,
                         format="netfinger: %(message)s")
