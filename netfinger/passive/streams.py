@@ -52,6 +52,11 @@ class _Direction:
     data: bytearray = field(default_factory=bytearray)
     pending: dict[int, bytes] = field(default_factory=dict)
     stuck: bool = False  # a gap the window cannot bridge: the rest will never be contiguous
+    pending_bytes: int = 0
+
+    @property
+    def held(self) -> int:
+        return len(self.data) + self.pending_bytes
 
     @property
     def full(self) -> bool:
@@ -64,20 +69,26 @@ class _Direction:
         offset = (seq - self.base) % (1 << 32)
         if offset >= _HALF:
             return 0, ""  # before the start we kept: a retransmission of what we never saw
-        before = len(self.data)
+        before = self.held
         note = self._place(offset, payload)
         while self.pending and not self.full:
             nxt = min(self.pending)
             if nxt > len(self.data):
                 break
-            note = self._place(nxt, self.pending.pop(nxt)) or note
-        return len(self.data) - before, note
+            waiting = self.pending.pop(nxt)
+            self.pending_bytes -= len(waiting)
+            note = self._place(nxt, waiting) or note
+        return self.held - before, note
 
     def _place(self, offset: int, payload: bytes) -> str:
         have = len(self.data)
         if offset > have:
-            if offset < self.limit and len(self.pending) < MAX_PENDING:
-                self.pending.setdefault(offset, payload[: self.limit - offset])
+            kept = payload[: self.limit - offset]
+            if (offset < self.limit and len(self.pending) < MAX_PENDING
+                    and self.pending_bytes + len(kept) <= self.limit):
+                if offset not in self.pending:
+                    self.pending[offset] = kept
+                    self.pending_bytes += len(kept)
                 return ""
             self.stuck = True
             return GAP_NOTE
@@ -173,7 +184,7 @@ class Reassembler:
         conn = self._conns.pop(key, None)
         if conn is None:
             return
-        self._bytes -= len(conn.to_server.data) + len(conn.to_client.data)
+        self._bytes -= conn.to_server.held + conn.to_client.held
         self._ignored[key] = None
         self._ignored[(key[2], key[3], key[0], key[1])] = None
         while len(self._ignored) > MAX_IGNORED:

@@ -112,3 +112,13 @@ def test_gzip_cut_short_and_not_a_capture(tmp_path: Path) -> None:
         open_capture(write(tmp_path / "t.txt", b"GET / HTTP/1.1\r\n"))
     with pytest.raises(CaptureError, match="cannot open"):
         open_capture(tmp_path / "missing.pcap")
+
+
+def test_out_of_order_segments_count_against_the_bounds() -> None:
+    r, views, _ = collect()
+    r.feed(seg("10.0.0.1", 80, "10.0.0.2", 5000, 0, b"HTTP/1.1 200 OK\r\n"))
+    for i in range(1, 40):  # every segment leaves a hole before it: all wait, up to the window
+        r.feed(seg("10.0.0.1", 80, "10.0.0.2", 5000, i * 3000, b"y" * 1500))
+        assert r.held_bytes <= streams.MAX_TO_CLIENT + streams.MAX_TO_SERVER
+    r.flush()
+    assert r.held_bytes == 0 and len(views) == 1
