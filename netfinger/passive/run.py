@@ -50,6 +50,7 @@ def _drain(reader: CaptureReader, session: PassiveSession, stop: threading.Event
             next_report[0] = time.monotonic() + PROGRESS_EVERY
         return not stop.is_set()
 
+    reader.should_stop = stop.is_set  # the prefilter may drop most records before tick() sees them
     session.consume(reader, tick)
     session.finish()
     if progress is not None:

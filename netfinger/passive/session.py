@@ -73,6 +73,9 @@ class PassiveSession:
         udp, skip, tcp, counts = self._udp, self._skip, self._tcp, self.counts
         decode = self.decode_record
         n = skipped = 0
+        set_prefilter = getattr(records, "set_prefilter", None)
+        if set_prefilter is not None:  # the pcap reader runs the same prefilter itself, cheaper
+            set_prefilter(frozenset(udp), skip, tcp)
         for rec in records:
             n += 1
             data = rec[2]
@@ -92,8 +95,9 @@ class PassiveSession:
                 n = skipped = 0
                 if not tick():
                     break
-        counts.records += n
-        counts.skipped += skipped
+        early = getattr(records, "skipped", 0)
+        counts.records += n + early
+        counts.skipped += skipped + early
 
     def feed(self, rec: Record) -> None:
         """One record (tests, small inputs); :meth:`consume` is the fast path."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
 from netfinger.errors import NetfingerError
-from netfinger.passive.interface import Record
+from netfinger.passive.interface import LINKTYPE_ETHERNET, Record
 
 MAX_RECORD = 256 * 1024  # no link type carries more in one frame; a larger length is a lie
 MAX_BLOCK = MAX_RECORD + 4096
@@ -46,6 +46,9 @@ class CaptureReader:
         self.bytes = 0
         self._stream = stream
         self._more = True
+        self._prefilter: tuple[frozenset[int] | set[int], set[bytes], bool] | None = None
+        self.skipped = 0  # records the prefilter dropped unread (counted in ``records`` too)
+        self.should_stop: Callable[[], bool] = lambda: False  # checked once per chunk read
         head = stream.read(4)
         if head in PCAP_MAGICS:
             self.format = "pcap"
@@ -60,6 +63,14 @@ class CaptureReader:
     def note(self, text: str) -> None:
         if len(self.notes) < MAX_NOTES and text not in self.notes:
             self.notes.append(text)
+
+    def set_prefilter(self, udp_ports: frozenset[int] | set[int], tcp_skip: set[bytes],
+                      tcp_wanted: bool) -> None:
+        """Drop, inside the pcap loop and before any copy, untagged Ethernet/IPv4 frames that are UDP to
+        and from none of ``udp_ports``, or TCP whose (addresses, ports) bytes are in ``tcp_skip`` (or any
+        TCP when not ``tcp_wanted``). The set is the session's own, so it sees connections set aside later.
+        """
+        self._prefilter = (udp_ports, tcp_skip, tcp_wanted)
 
     def __iter__(self) -> Iterator[Record]:
         return self._iter
@@ -94,8 +105,12 @@ class CaptureReader:
         linktype = struct.unpack(order + "HHiIII", header)[5] & 0xFFFF
         unpack = struct.Struct(order + "IIII").unpack_from
         new = tuple.__new__  # a Record without its Python-level __new__ (one per record)
-        buf, pos, count = b"", 0, 0
+        buf, pos, count, skipped = b"", 0, 0, 0
+        filtered = self._prefilter is not None and linktype == LINKTYPE_ETHERNET
+        udp, tcp_skip, tcp_wanted = self._prefilter or (frozenset(), set(), False)
         while True:  # the hot loop: one unpack and one slice per record; the file is read in big chunks
+            if self.should_stop():
+                return
             more = self._chunk()
             buf, pos = buf[pos:] + more, 0
             end = len(buf)
@@ -108,10 +123,22 @@ class CaptureReader:
                 stop = pos + 16 + caplen
                 if stop > end:
                     break
-                yield new(Record, (sec + frac * unit, linktype, buf[pos + 16:stop], max(wire, caplen)))
-                pos = stop
                 count += 1
-            self.records = count
+                f = pos + 16  # the frame; the prefilter reads it in place, before any copy
+                pos = stop
+                if filtered and caplen >= 38 and buf[f + 12:f + 15] == b"\x08\x00\x45" and not (
+                        buf[f + 20] & 0x3F or buf[f + 21]):
+                    proto = buf[f + 23]
+                    if proto == 17:
+                        if ((buf[f + 34] << 8 | buf[f + 35]) not in udp
+                                and (buf[f + 36] << 8 | buf[f + 37]) not in udp):
+                            skipped += 1
+                            continue
+                    elif proto == 6 and (not tcp_wanted or buf[f + 26:f + 38] in tcp_skip):
+                        skipped += 1
+                        continue
+                yield new(Record, (sec + frac * unit, linktype, buf[f:stop], max(wire, caplen)))
+            self.records, self.skipped = count, skipped
             if not more:
                 if pos < end:
                     self.note(f"capture ends inside a record ({end - pos} bytes left over): truncated file")
