@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,12 @@ from netfinger.lab.wire import sadp as wire_sadp
 from netfinger.lab.wire import ssdp as wire_ssdp
 from netfinger.lab.wire import textmsg as wire_textmsg
 from netfinger.lab.wire import wsd as wire_wsd
+from netfinger.passive.interface import LINKTYPE_ETHERNET, Record
+from netfinger.passive.readers import CaptureError, open_capture
+from netfinger.passive.session import PassiveSession
 from netfinger.protocols import (
     arp,
+    dhcp,
     dhip,
     dhip_legacy,
     http,
@@ -34,6 +39,7 @@ from netfinger.protocols import (
     ssdp,
     tcp,
     tls,
+    tls_handshake,
     wsd,
     xmlsafe,
 )
@@ -135,7 +141,38 @@ def _wire_dhip(data: bytes) -> object:
     return wire_dhip.parse_search(data), wire_dhip.parse_legacy_request(data)
 
 
+def _capture(data: bytes) -> object:
+    """A whole capture file through the reader, the framer, every decoder and the reassembler."""
+    try:
+        reader = open_capture(io.BytesIO(data), "fuzz")
+    except CaptureError:
+        return None
+    session = PassiveSession()
+    session.consume(reader)
+    session.finish()
+    return session.store.hosts()
+
+
+def _frame(data: bytes) -> object:
+    session = PassiveSession()
+    session.feed(Record(0.0, LINKTYPE_ETHERNET, data, len(data)))
+    session.finish()
+    return session.store.hosts()
+
+
+def _dhcp(data: bytes) -> object:
+    return dhcp.observations(dhcp.parse_v4(data), "x") + dhcp.observations(dhcp.parse_v6(data), "x")
+
+
+def _tls_handshake(data: bytes) -> object:
+    return tls_handshake.client_hello_sni(data), tls_handshake.server_certificates(data)
+
+
 TARGETS: dict[str, Target] = {
+    "passive.capture": _capture,
+    "passive.frame": _frame,
+    "dhcp": _dhcp,
+    "tls_handshake": _tls_handshake,
     "wsd": _wsd,
     "sadp": _sadp,
     "dhip": _dhip,
@@ -193,11 +230,22 @@ def _arp_reply() -> bytes:
             + peer + bytes([10, 77, 0, 1]) + b"\x00" * 18)
 
 
+@functools.cache
+def _site_frames() -> list[bytes]:
+    """The frames of the checked-in site capture (pcapng: enhanced packet blocks)."""
+    reader = open_capture(CAPTURES / "passive" / "site.pcapng")
+    return [rec.data for rec in reader]
+
+
 def seeds(name: str) -> list[bytes]:
     """Valid inputs for ``name`` that the mutators start from."""
     requests = [http.build_request("GET", "10.0.0.5", "/"), rtsp.build_request("DESCRIBE", "rtsp://x/", 2),
                 onvif.build_get_device_information()]
     table: dict[str, list[bytes]] = {
+        "passive.capture": [(CAPTURES / "passive" / n).read_bytes() for n in ("site.pcapng", "hostile.pcap")],
+        "passive.frame": _site_frames(),
+        "dhcp": [f[42:] for f in _site_frames() if f[34:38] == b"\x00\x44\x00\x43"],
+        "tls_handshake": [f[54:] for f in _site_frames() if f[54:56] == b"\x16\x03"],
         "wsd": _captures("wsd"),
         "sadp": _captures("sadp"),
         "dhip": _captures("dhip"),

@@ -76,6 +76,17 @@ FIELDS: dict[str, str] = {
     "rtsp.auth.scheme": "WWW-Authenticate scheme on OPTIONS/DESCRIBE",
     "rtsp.auth.realm": "WWW-Authenticate realm on OPTIONS/DESCRIBE",
     "rtsp.sdp.*": "SDP markers (session_name, media_header, packetization, appversion)",
+    # DHCP / DHCPv6 (UDP 67/68, 546/547), what a client says about itself (passive listening)
+    "dhcp.hostname": "option 12 host name",
+    "dhcp.fqdn": "option 81 (DHCPv6: 39) client FQDN",
+    "dhcp.vendor_class": "option 60 vendor class identifier (DHCPv6: 16 vendor class data)",
+    "dhcp.client_id": "option 61 client identifier (DHCPv6: 1 DUID), hex",
+    "dhcp.param_list": "option 55 parameter request list (DHCPv6: 6 ORO), comma-joined numbers",
+    "dhcp.options": "option numbers in the order sent, comma-joined (a DHCP client fingerprint)",
+    "dhcp.message_type": "discover, request, inform, solicit, ... (the message the fields came from)",
+    # DNS (UDP 53), passive: evidence about the asker, weak (an app on a phone asks the same names)
+    "dns.query": "a name this host asked a DNS server for, lower-case, no trailing dot",
+    "tls.sni": "server name this host asked for in a TLS ClientHello (passive; evidence about the client)",
     # Plain TCP
     "tcp.open": "an open TCP port (value: the port number)",
     "tcp.banner": "first bytes a port sent, hex for binary, text otherwise",

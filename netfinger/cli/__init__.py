@@ -20,7 +20,7 @@ EXIT_USAGE = 2
 EXIT_FAILURE = 3
 
 # Subcommand modules, in the order --help lists them. Each defines register(subparsers).
-COMMANDS = ("scan", "match", "report", "history", "diff", "signatures", "schema", "lab")
+COMMANDS = ("scan", "listen", "match", "report", "history", "diff", "signatures", "schema", "lab")
 
 EPILOG = """\
 exit codes:

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from netfinger.errors import UsageError
@@ -43,6 +44,12 @@ def register(subparsers: Any) -> None:
     p_run.add_argument("cmd", nargs=argparse.REMAINDER, help="-- COMMAND [ARG...]")
     p_run.set_defaults(handler=_run)
 
+    p_cap = sub.add_parser("capture", help="record the site's own traffic (no scanner) to a pcap file")
+    _name(p_cap)
+    p_cap.add_argument("--seconds", type=float, default=5.0, metavar="N",
+                       help="how long to record (default 5)")
+    p_cap.add_argument("-o", "--output", required=True, metavar="FILE", help="pcap file to write")
+    p_cap.set_defaults(handler=_capture)
     p_status = sub.add_parser("status", help="list the lab's devices")
     _name(p_status)
     p_status.add_argument("--json", action="store_true", help="print the lab state as JSON")
@@ -102,6 +109,18 @@ def _run(args: argparse.Namespace) -> int:
     netns.require_root()
     state = LabState.load(args.name)
     return subprocess.call(["ip", "netns", "exec", state.scanner_ns, *cmd])
+
+
+def _capture(args: argparse.Namespace) -> int:
+    if args.seconds <= 0:
+        raise UsageError("lab capture: --seconds must be positive")
+    from netfinger.lab.capture import capture
+
+    state = LabState.load(args.name)
+    capture(state, args.seconds, Path(args.output))
+    print(f"lab {state.name}: recorded {args.seconds:g}s of the site's traffic to {args.output} "
+          f"(read it with: netfinger listen --read {args.output})", file=sys.stderr)
+    return 0
 
 
 def _status(args: argparse.Namespace) -> int:

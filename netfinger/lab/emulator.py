@@ -102,6 +102,8 @@ async def serve(state: LabState, directory: Path) -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    rejoin = asyncio.Event()  # SIGUSR1: every device announces itself again, as on joining (lab capture)
+    loop.add_signal_handler(signal.SIGUSR1, rejoin.set)
     started = time.monotonic()
     emulator = Emulator(state, responder_registry(state.responders))
     emulator.open()
@@ -115,7 +117,14 @@ async def serve(state: LabState, directory: Path) -> None:
     (directory / READY_FILE).write_text(json.dumps(ready), encoding="utf-8")
     log.info("ready: %s", ready)
     emulator.announce()
-    await stop.wait()
+    while not stop.is_set():
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(rejoin.wait())]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in waits:
+            task.cancel()
+        if rejoin.is_set() and not stop.is_set():
+            rejoin.clear()
+            emulator.announce()
     await emulator.close()
     log.info("stopped")
 

@@ -36,8 +36,11 @@ class ArpReply:
     mac: str
 
 
-def parse_frame(frame: bytes) -> ArpReply | None:
-    """The sender of an ARP reply (or announcement) frame; None for anything else. Never raises."""
+def parse_frame(frame: bytes, requests: bool = False) -> ArpReply | None:
+    """The sender of an ARP reply (or announcement) frame; None for anything else. Never raises.
+
+    ``requests`` also gives the sender of a plain who-has (a passive listener learns from those too).
+    """
     if len(frame) < FRAME_LEN:
         return None
     ethertype = struct.unpack_from("!H", frame, 12)[0]
@@ -46,7 +49,7 @@ def parse_frame(frame: bytes) -> ArpReply | None:
     htype, ptype, hlen, plen, op = struct.unpack_from("!HHBBH", frame, 14)
     if htype != 1 or ptype != 0x0800 or hlen != 6 or plen != 4 or op not in (1, 2):
         return None
-    if op == 1 and frame[28:32] != frame[38:42]:
+    if op == 1 and frame[28:32] != frame[38:42] and not requests:
         return None  # a plain request tells nothing about liveness of a target we asked about
     mac = normalise_mac(frame[22:28].hex())
     ip = socket.inet_ntoa(frame[28:32])

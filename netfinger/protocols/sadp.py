@@ -16,6 +16,7 @@ from netfinger.protocols.xmlsafe import local, parse_xml
 SADP_GROUP = "239.255.255.250"
 SADP_PORT = 37020
 MAX_ELEMENTS = 128
+ANNOUNCEMENTS = ("ProbeMatch", "Hello")  # a reply, and the power-on announcement (same elements)
 
 _LINE_RE = re.compile(r"<([A-Za-z][\w.-]{0,63})>([^<]{0,1024})</\1>")
 _NAME_RE = re.compile(r"^[A-Za-z][\w-]{0,63}$")
@@ -60,7 +61,7 @@ def _from_xml(data: bytes) -> SadpReply | None:
     root = parse_xml(data)
     if root is None:
         return None
-    if local(root.tag) != "ProbeMatch":
+    if local(root.tag) not in ANNOUNCEMENTS:
         return SadpReply(False, error=f"root element {local(root.tag)!r} is not ProbeMatch")
     fields = [(local(e.tag), (e.text or "").strip()) for e in list(root)[:MAX_ELEMENTS] if local(e.tag)]
     return SadpReply(True, fields)
@@ -68,7 +69,7 @@ def _from_xml(data: bytes) -> SadpReply | None:
 
 def _from_lines(data: bytes) -> SadpReply:
     body = data[:65536].decode("utf-8", "replace")
-    if "ProbeMatch" not in body:
+    if "ProbeMatch" not in body and "<Hello>" not in body:
         return SadpReply(False, error="neither XML nor a ProbeMatch")
     fields = [(m.group(1), m.group(2).strip()) for m in _LINE_RE.finditer(body)][:MAX_ELEMENTS]
     fields = [(k, v) for k, v in fields if _NAME_RE.match(k)]
@@ -81,7 +82,7 @@ def parse_reply(data: bytes) -> SadpReply:
     """Parse a ProbeMatch; malformed XML falls back to a line parser. Never raises."""
     if not data:
         return SadpReply(False, error="empty datagram")
-    if b"<Probe>" in data[:200] and b"ProbeMatch" not in data:
+    if b"<Probe>" in data[:200] and b"ProbeMatch" not in data and b"<Hello>" not in data:
         return SadpReply(False, error="an inquiry, not a reply")
     parsed = _from_xml(data)
     return parsed if parsed is not None else _from_lines(data)

@@ -51,9 +51,11 @@ class ScanInfo:
     signatures_version: str = ""
     scanner_host: str = ""
     interrupted: bool = False
+    mode: str = "active"  # "active" (scan: probes sent) or "passive" (listen: nothing sent)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "mode": self.mode,
             "start": self.start,
             "end": self.end,
             "targets": list(self.targets),
@@ -75,17 +77,32 @@ class ScanInfo:
             signatures_version=str(data.get("signatures_version", "")),
             scanner_host=str(data.get("scanner_host", "")),
             interrupted=bool(data.get("interrupted", False)),
+            mode=str(data.get("mode", "active")),
         )
+
+
+@dataclass(frozen=True)
+class Presence:
+    """When a listener heard a host (ISO 8601 UTC) and which kinds of traffic it sent (passive reports)."""
+
+    first_seen: str
+    last_seen: str
+    signals: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"first_seen": self.first_seen, "last_seen": self.last_seen, "signals": list(self.signals)}
 
 
 @dataclass
 class HostReport:
     evidence: HostEvidence
     verdict: Verdict = field(default_factory=Verdict)
+    presence: Presence | None = None
 
     def to_dict(self) -> dict[str, Any]:
         v = self.verdict
         ev = self.evidence.to_dict()
+        seen = self.presence.to_dict() if self.presence else {}
         return {
             "ip": self.evidence.ip,
             "mac": self.evidence.mac,
@@ -107,6 +124,7 @@ class HostReport:
             "observations": ev["observations"],
             "raw": ev["raw"],
             **self.evidence.link_fields(),
+            **seen,
         }
 
     @classmethod
@@ -137,7 +155,11 @@ class HostReport:
             status=_status(data),
             suspect=_suspect(data.get("suspect")),
         )
-        return cls(evidence=evidence, verdict=verdict)
+        presence = None
+        if "first_seen" in data:
+            presence = Presence(str(data["first_seen"]), str(data.get("last_seen", "")),
+                                tuple(str(s) for s in data.get("signals", [])))
+        return cls(evidence=evidence, verdict=verdict, presence=presence)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from netfinger.lab.responders.base import Responder
+from netfinger.lab.responders.chatter import ChatterResponder
 from netfinger.lab.responders.dhip import DhipResponder
 from netfinger.lab.responders.http import HttpResponder
 from netfinger.lab.responders.mdns import MdnsResponder
@@ -28,6 +29,7 @@ RESPONDERS: dict[str, Responder] = {
         TcpResponder(),
         MdnsResponder(),
         UdpReplayResponder(),  # hostile sections (docs/lab.md, 'Hostile sections')
+        ChatterResponder(),  # what devices say unasked at boot (DHCP, cloud DNS)
         TcpReplayResponder(),
     )
 }
