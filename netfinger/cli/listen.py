@@ -10,9 +10,10 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
+from netfinger.cli.alerting import add_alert_arguments, alert_config_from_args, write_outputs_and_alert
+from netfinger.cli.output import add_output_arguments, chatter
 from netfinger.cli.scan import _positive
 from netfinger.errors import UsageError
-from netfinger.report.output import add_output_arguments, chatter, write_outputs
 
 if TYPE_CHECKING:  # the passive package loads its decoders (zeroconf, cryptography): only when listening
     from netfinger.passive import ListenConfig
@@ -56,6 +57,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--decoders", type=_decoders, default=None, metavar="LIST",
                    help=f"comma-separated decoders to run (default: all: {','.join(ALL_DECODERS)})")
     add_output_arguments(p)
+    add_alert_arguments(p)
     p.set_defaults(handler=handle)
 
 
@@ -97,7 +99,8 @@ def handle(args: argparse.Namespace) -> int:
     quiet = bool(getattr(args, "quiet", False))
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, stream=sys.stderr,
                         format="netfinger: %(message)s")
+    alerts = alert_config_from_args(args)  # checked before listening, like scan's
     config = ListenConfig(read=args.read, iface=args.iface, duration=args.duration, promisc=args.promisc,
                           decoders=args.decoders)
     report = asyncio.run(_listen(config, args))
-    return write_outputs(args, report)
+    return write_outputs_and_alert(args, report, alerts)
