@@ -120,7 +120,10 @@ def _run(args: argparse.Namespace) -> int:
         state = fleet.FleetState.load(args.name)
         site = state.site(args.site) if args.site else None
         ns = site.scanner_ns if site else state.hq_ns
-        return subprocess.call(["ip", "netns", "exec", ns, *cmd], env={**os.environ, **state.env(site)})
+        env = {**os.environ, **state.env(site)}
+        if os.environ.get("NETFINGER_VISIBILITY_TIMEOUT"):  # a test may want redelivery sooner
+            env["NETFINGER_VISIBILITY_TIMEOUT"] = os.environ["NETFINGER_VISIBILITY_TIMEOUT"]
+        return subprocess.call(["ip", "netns", "exec", ns, *cmd], env=env)
     if fleet.is_fleet(args.name):
         raise UsageError(f"{args.name} is a fleet lab: say where, --hq or --site K")
     return subprocess.call(["ip", "netns", "exec", LabState.load(args.name).scanner_ns, *cmd])

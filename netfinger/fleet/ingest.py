@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from netfinger.fleet import hqdb
 from netfinger.fleet.app import make_app, worker_argv
 from netfinger.fleet.config import HEARTBEAT_TASK, RESULT_TASK, redact, result_queue, site_of_result_queue
 from netfinger.fleet.messages import Heartbeat, Result
+from netfinger.fleet.supervise import Supervisor, handle_signals
 from netfinger.report.load import report_from_json_text
 
 log = logging.getLogger("netfinger.fleet.ingest")
@@ -90,16 +91,24 @@ def register(app: Celery, cfg: IngestConfig) -> None:
         return "ok"
 
 
-def run_ingest(cfg: IngestConfig) -> int:
-    if not cfg.sites:
-        raise UsageError("ingest: no sites; give --site NAME (repeatable) or a fleet file "
-                         "(--fleet or NETFINGER_FLEET)")
+def run_worker(cfg: IngestConfig) -> int:
+    """The Celery worker (a child of :func:`run_ingest`) on every site's result queue."""
     app = make_app(cfg.broker)
     register(app, cfg)
-    queues = [result_queue(s) for s in cfg.sites]
-    log.warning("ingest from %s (%s) into %s", redact(cfg.broker), ", ".join(queues), redact(cfg.db))
     try:
-        app.worker_main(worker_argv(queues, f"ingest@{socket.gethostname()}"))
+        app.worker_main(worker_argv([result_queue(s) for s in cfg.sites], f"ingest@{socket.gethostname()}"))
     finally:
         hqdb.dispose()
     return 0
+
+
+def run_ingest(cfg: IngestConfig) -> int:
+    """Until SIGTERM/Ctrl-C: the ingest worker, restarted when the broker comes back."""
+    if not cfg.sites:
+        raise UsageError("ingest: no sites; give --site NAME (repeatable) or a fleet file "
+                         "(--fleet or NETFINGER_FLEET)")
+    queues = [result_queue(s) for s in cfg.sites]
+    log.warning("ingest from %s (%s) into %s", redact(cfg.broker), ", ".join(queues), redact(cfg.db))
+    supervisor = Supervisor("ingest", {**asdict(cfg), "sites": list(cfg.sites)}, cfg.broker)
+    handle_signals(supervisor.stop_event)
+    return supervisor.run()

@@ -1,6 +1,7 @@
 """The sensor's sender thread: delivers the outbox to HQ and sends heartbeats, through the broker.
 
-It wakes every ``every`` seconds, or at once when a new result is kept (``kick``). A result the broker
+It looks at the outbox every second (the worker that fills it is another process) and sends a
+heartbeat every ``every`` seconds. A result the broker
 does not take stays pending and is tried again on the next wake, so results made while the broker
 or the WAN link is down arrive when it is back, in the order they were made.
 """
@@ -20,6 +21,7 @@ from netfinger.fleet.outbox import Outbox
 
 log = logging.getLogger("netfinger.fleet.sensor")
 SEND_POLICY = {"max_retries": 1, "interval_start": 0.5, "interval_step": 0.5, "interval_max": 1.0}
+POLL_EVERY = 1.0  # seconds between looks at the outbox (the worker is another process)
 HEARTBEAT_EXPIRES = 120  # seconds: a heartbeat that waited longer in the queue says nothing
 
 
@@ -31,9 +33,6 @@ class Sender(threading.Thread):
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.delivered = 0
-
-    def kick(self) -> None:
-        self._wake.set()
 
     def stop(self) -> None:
         self._stop.set()
@@ -47,7 +46,7 @@ class Sender(threading.Thread):
             if time.monotonic() >= next_beat:
                 self.beat()
                 next_beat = time.monotonic() + self.every
-            self._wake.wait(self.every)
+            self._wake.wait(POLL_EVERY)
 
     def _send(self, name: str, kwargs: dict[str, Any], **options: Any) -> bool:
         try:

@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ from netfinger.fleet.config import SWEEP_TASK, check_site, redact, site_queue
 from netfinger.fleet.messages import Order, Result
 from netfinger.fleet.outbox import Outbox
 from netfinger.fleet.sender import Sender
+from netfinger.fleet.supervise import Supervisor, handle_signals
 from netfinger.report.model import Report
 from netfinger.scan import ScanConfig, run_scan
 from netfinger.scan.config import DEFAULT_PROBES
@@ -125,7 +126,7 @@ def run_order(cfg: SensorConfig, outbox: Outbox, order: Order) -> Result:
     return result
 
 
-def register(app: Celery, cfg: SensorConfig, outbox: Outbox, sender: Sender) -> None:
+def register(app: Celery, cfg: SensorConfig, outbox: Outbox) -> None:
     queue = site_queue(cfg.site)
 
     @app.task(name=SWEEP_TASK, bind=True, acks_late=True)  # type: ignore[untyped-decorator]
@@ -145,24 +146,31 @@ def register(app: Celery, cfg: SensorConfig, outbox: Outbox, sender: Sender) -> 
         except UsageError as exc:
             log.error("order %s cannot run here: %s", order.uid, exc)  # noqa: TRY400
             return "failed"
-        sender.kick()
         return order.uid
 
 
-def run_sensor(cfg: SensorConfig) -> int:
-    """Consume the site's queue until stopped (SIGTERM/Ctrl-C: finish the current order first)."""
-    check_site(cfg.site)
+def run_worker(cfg: SensorConfig) -> int:
+    """The Celery worker (a child of :func:`run_sensor`): the site's queue, one order at a time."""
     app = make_app(cfg.broker)
+    register(app, cfg, Outbox(cfg.directory))
+    app.worker_main(worker_argv([site_queue(cfg.site)], f"sensor.{cfg.site}@{socket.gethostname()}"))
+    return 0
+
+
+def run_sensor(cfg: SensorConfig) -> int:
+    """Until SIGTERM/Ctrl-C: the worker (supervised, restarted when the broker comes back) and the
+    sender thread that takes the outbox to HQ and sends heartbeats."""
+    check_site(cfg.site)
     outbox = Outbox(cfg.directory)
-    sender = Sender(app, outbox, cfg.site, cfg.name, cfg.heartbeat)
-    register(app, cfg, outbox, sender)
+    sender = Sender(make_app(cfg.broker), outbox, cfg.site, cfg.name, cfg.heartbeat)
     log.warning("sensor %s for site %s on %s, targets %s, outbox %s", cfg.name, cfg.site, redact(cfg.broker),
                 ",".join(cfg.targets), outbox.path)  # fmt: skip
+    config = {**asdict(cfg), "directory": str(cfg.directory), "targets": list(cfg.targets)}
+    supervisor = Supervisor("sensor", config, cfg.broker)
+    handle_signals(supervisor.stop_event)
     sender.start()
     try:
-        app.worker_main(worker_argv([site_queue(cfg.site)], f"sensor.{cfg.site}@{socket.gethostname()}"))
+        return supervisor.run()
     finally:
         sender.stop()
         sender.join(timeout=15)
-    return 0
-
