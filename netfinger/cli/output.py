@@ -20,12 +20,12 @@ from pathlib import Path
 from netfinger.cli import EXIT_MATCHED, EXIT_OK
 from netfinger.errors import NetfingerError, UsageError
 from netfinger.history.database import DB_HELP, locate
-from netfinger.history.store import DEFAULT_SITE, check_site, record_sweep
+from netfinger.history.store import DEFAULT_SITE, check_site, store_sweep
 from netfinger.report import RENDERERS, RenderOptions
 from netfinger.report.atomic import atomic_write_chunks
 from netfinger.report.model import Report
 
-FILE_OPTIONS = ("json", "csv", "html")
+FILE_OPTIONS = ("json", "csv", "html", "ocsf", "ecs")
 FAIL_ON = ("banned", "vulnerable")
 STDOUT = "-"
 
@@ -35,11 +35,14 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout)")
     group.add_argument("--csv", metavar="FILE", help="write one CSV row per host to FILE ('-' for stdout)")
     group.add_argument("--html", metavar="FILE", help="write a self-contained HTML report to FILE")
+    group.add_argument("--ocsf", metavar="FILE",
+                       help="write OCSF 1.x JSON lines (device inventory, vulnerability findings) to FILE")
+    group.add_argument("--ecs", metavar="FILE", help="write Elastic Common Schema NDJSON for _bulk to FILE")
     group.add_argument(
         "--format", choices=tuple(RENDERERS), default=None, help="what to print on stdout (default: table)"
     )
     group.add_argument("--why", action="store_true", help="show the evidence behind each verdict")
-    group.add_argument("--history", "--db", dest="history", metavar="DB",
+    group.add_argument("--history", metavar="DB",
                        help=f"record this sweep in the {DB_HELP}")
     group.add_argument("--site", metavar="NAME", default=DEFAULT_SITE, type=_site,
                        help="the site this sweep belongs to, in the history and the SIEM exports "
@@ -142,8 +145,9 @@ def write_outputs(args: argparse.Namespace, report: Report) -> int:
     history = getattr(args, "history", None)
     if history:
         site = str(getattr(args, "site", None) or DEFAULT_SITE)
-        sweep_id = record_sweep(history, report, site=site, sensor=getattr(args, "sensor", None))
-        chatter(args, f"recorded sweep {sweep_id} (site {site}) in {locate(history).label}")
+        done = store_sweep(history, report, site=site, sensor=getattr(args, "sensor", None))
+        verb = "recorded" if done.created else "already had this report as"
+        chatter(args, f"{verb} sweep {done.id} (site {site}) in {locate(history).label}")
     for dest in plan:
         if dest.target == STDOUT:
             write_destination(dest, report, render_options(args, to_stdout=True))

@@ -47,10 +47,11 @@ def locate(db: str | os.PathLike[str]) -> Location:
     text = os.fspath(db)
     if text.startswith(PG_SCHEMES):
         try:
-            url = make_url(text).set(drivername="postgresql+psycopg")
+            given = make_url(text)
         except sa.exc.ArgumentError as exc:
             raise UsageError(f"cannot read the PostgreSQL URL: {exc}") from exc
-        return Location(url, url.render_as_string(hide_password=True))
+        label = given.set(drivername="postgresql").render_as_string(hide_password=True)
+        return Location(given.set(drivername="postgresql+psycopg"), label)
     if "://" in text:
         scheme = text.split("://", 1)[0]
         raise UsageError(f"history {scheme}://... is not supported: give a SQLite file path or a "

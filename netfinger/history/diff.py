@@ -1,17 +1,20 @@
 """What changed between two reports: new, gone and changed devices. Pure; no I/O.
 
-Hosts are matched by identity (MAC, else IP; see :mod:`netfinger.history.identity`). A field that is
-unknown in one of the two reports (a probe did not answer this time) is not reported as a change.
+Hosts are matched by identity (MAC, else serial, else IP; see :mod:`netfinger.history.identity`). A
+field that is unknown in one of the two reports (a probe did not answer this time) is not reported as
+a change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from netfinger.history.identity import identity_keys
 from netfinger.report.model import HostReport, Report
 from netfinger.report.order import ip_sort_key
+from netfinger.report.serial import serial_number
 
 # (kind when the value changed, verdict/evidence attribute)
 _COMPARED = (
@@ -114,18 +117,33 @@ def _ip_order(entry: DeviceEntry) -> tuple[tuple[int, int, str], str]:
     return (ip_sort_key(entry.host.evidence.ip), entry.identity)
 
 
-def _pair_macless(before: dict[str, HostReport], after: dict[str, HostReport]) -> dict[str, str]:
-    """Pair leftover hosts by IP when one side has no MAC (seen across a router one time, on-link
-    the next). Returns new identity -> old identity."""
-    gone_by_ip = {h.evidence.ip or "": k for k, h in before.items() if k not in after and h.evidence.ip}
+def _pair_by(attr: Callable[[HostReport], str | None], before: dict[str, HostReport],
+             after: dict[str, HostReport], taken: set[str]) -> dict[str, str]:  # fmt: skip
+    """Pair leftover hosts on ``attr`` (serial, then IP) when one side has no MAC (seen across a
+    router one time, on-link the next) and their serials do not disagree. New key -> old key."""
+    old_by: dict[str, str] = {}
+    for k, h in before.items():
+        value = attr(h)
+        if k not in after and k not in taken and value:
+            old_by.setdefault(value, k)
     pairs: dict[str, str] = {}
     for key, host in after.items():
-        ip = host.evidence.ip or ""
-        old_key = gone_by_ip.get(ip) if key not in before and ip else None
-        if old_key is not None and (key.startswith("ip:") or old_key.startswith("ip:")):
-            pairs[key] = old_key
-            del gone_by_ip[ip]
+        value = attr(host)
+        old_key = old_by.get(value) if value and key not in before else None
+        if old_key is None or (key.startswith("mac:") and old_key.startswith("mac:")):
+            continue
+        old_serial, new_serial = serial_number(before[old_key]), serial_number(host)
+        if old_serial and new_serial and old_serial != new_serial:
+            continue
+        pairs[key] = old_key
+        del old_by[value or ""]
     return pairs
+
+
+def _pair_macless(before: dict[str, HostReport], after: dict[str, HostReport]) -> dict[str, str]:
+    by_serial = _pair_by(serial_number, before, after, set())
+    rest = {k: h for k, h in after.items() if k not in by_serial}
+    return by_serial | _pair_by(lambda h: h.evidence.ip, before, rest, set(by_serial.values()))
 
 
 def diff_reports(old: Report, new: Report) -> ReportDiff:

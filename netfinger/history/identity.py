@@ -7,19 +7,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from netfinger.evidence import normalise_mac
 from netfinger.report.model import HostReport
-from netfinger.report.serial import serial_number
+from netfinger.report.serial import host_uid
 
 
 def base_identity(host: HostReport) -> str:
-    mac = normalise_mac(host.evidence.mac) if host.evidence.mac else None
-    if mac:
-        return f"mac:{mac}"
-    serial = serial_number(host)
-    if serial:
-        return f"serial:{serial}"
-    return f"ip:{host.evidence.ip or ''}"
+    return host_uid(host)
 
 
 def identity_keys(hosts: list[HostReport]) -> list[str]:

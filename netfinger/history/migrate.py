@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 
 from netfinger.errors import UsageError
 
+if TYPE_CHECKING:  # Alembic is imported only when a store needs migrating (it costs ~0.5 s)
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD = "0002"  # the newest revision in migrations/versions (a test keeps the two in step)
 SQLITE_VERSION = 2  # PRAGMA user_version at the head revision
 LEGACY_SQLITE_VERSION = 1
 _PG_LOCK = 0x6E66_6869  # "nfhi": the advisory lock key of history migrations
@@ -26,16 +29,32 @@ _PG_LOCK = 0x6E66_6869  # "nfhi": the advisory lock key of history migrations
 
 @cache
 def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(str(MIGRATIONS))
 
 
 def head_revision() -> str:
+    """The head as the shipped migration scripts say (HEAD must equal it)."""
     head = _script().get_current_head()
     assert head is not None
     return head
 
 
+def _known(revision: object) -> bool:
+    from alembic.util import CommandError
+
+    if revision is None:
+        return False
+    try:
+        return _script().get_revision(str(revision)) is not None
+    except CommandError:
+        return False
+
+
 def _config(conn: sa.Connection) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = conn
@@ -43,6 +62,8 @@ def _config(conn: sa.Connection) -> Config:
 
 
 def _run(conn: sa.Connection, stamp_legacy: bool) -> None:
+    from alembic import command
+
     cfg = _config(conn)
     if stamp_legacy:
         command.stamp(cfg, "0001")
@@ -71,9 +92,9 @@ def _postgresql(conn: sa.Connection, label: str, create: bool) -> None:
     tables = set(sa.inspect(conn).get_table_names())
     if "alembic_version" in tables:
         revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        if revision == head_revision():
+        if revision == HEAD:
             return
-        if revision is None or _script().get_revision(str(revision)) is None:
+        if not _known(revision):
             raise UsageError(f"{label} was written by a newer netfinger (revision {revision}); "
                              "upgrade netfinger")  # fmt: skip
         _run(conn, stamp_legacy=False)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from netfinger.errors import UsageError
 from netfinger.history.database import connect, transaction
 from netfinger.history.store import Db
-from netfinger.history.tables import sweep_hosts, sweeps
+from netfinger.history.tables import sweep_hosts, sweep_reports, sweeps
 
 _CHUNK = 500  # ids per DELETE ... IN (...): far below every backend's parameter limit
 
@@ -52,5 +52,6 @@ def prune_sweeps(db: Db, keep: int | None = None, older_than_days: float | None 
         for start in range(0, len(doomed), _CHUNK):
             chunk = doomed[start : start + _CHUNK]
             conn.execute(sweep_hosts.delete().where(sweep_hosts.c.sweep_id.in_(chunk)))
+            conn.execute(sweep_reports.delete().where(sweep_reports.c.sweep_id.in_(chunk)))
             conn.execute(sweeps.delete().where(sweeps.c.id.in_(chunk)))
     return doomed

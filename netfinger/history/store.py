@@ -1,7 +1,8 @@
 """The sweep history: one store (a SQLite file or a PostgreSQL database), one code path for both.
 
-Each sweep is written in one transaction: its ``sweeps`` row (site, sensor, counts, the full JSON
-report) and one ``sweep_hosts`` row per host, together or not at all. A sweep carries a ``uid``;
+Each sweep is written in one transaction: its ``sweeps`` row (site, sensor, counts), its
+``sweep_reports`` row (the full JSON report) and one ``sweep_hosts`` row per host, together or not
+at all. A sweep carries a ``uid``;
 writing a uid that is already stored is a no-op that returns the stored id, so a retried write
 never duplicates a sweep.
 """
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 from netfinger.errors import NetfingerError, UsageError
 from netfinger.history.database import connect, transaction
 from netfinger.history.identity import identity_keys
-from netfinger.history.tables import sweep_hosts, sweeps
+from netfinger.history.tables import sweep_hosts, sweep_reports, sweeps
 from netfinger.report.load import report_from_json_text
 from netfinger.report.model import HostReport, Report
 from netfinger.report.serial import serial_number
@@ -81,13 +82,13 @@ def host_row(sweep_id: int, site: str, identity: str, host: HostReport) -> dict[
     }  # fmt: skip
 
 
-def _sweep_values(report: Report, site: str, sensor: str, uid: str, text: str) -> dict[str, Any]:
+def _sweep_values(report: Report, site: str, sensor: str, uid: str) -> dict[str, Any]:
     summary, scan = report.summary(), report.scan
     return {
         "started": scan.start, "ended": scan.end,
         "recorded": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "targets": json.dumps(scan.targets), "hosts": summary["hosts"], "banned": summary["banned"],
-        "vulnerable": summary["vulnerable"], "interrupted": int(scan.interrupted), "report": text,
+        "vulnerable": summary["vulnerable"], "interrupted": int(scan.interrupted),
         "uid": uid, "site": site, "sensor": sensor,
     }  # fmt: skip
 
@@ -97,10 +98,11 @@ def _stored_id(conn: sa.Connection, uid: str) -> int | None:
     return None if found is None else int(found)
 
 
-def _insert(conn: sa.Connection, report: Report, values: dict[str, Any]) -> int:
+def _insert(conn: sa.Connection, report: Report, values: dict[str, Any], text: str) -> int:
     key = conn.execute(sweeps.insert().values(**values)).inserted_primary_key
     assert key is not None
     sweep_id = int(key[0])
+    conn.execute(sweep_reports.insert().values(sweep_id=sweep_id, report=text))
     keys = identity_keys(report.hosts)
     rows = [host_row(sweep_id, values["site"], k, h) for k, h in zip(keys, report.hosts, strict=True)]
     if rows:
@@ -108,28 +110,42 @@ def _insert(conn: sa.Connection, report: Report, values: dict[str, Any]) -> int:
     return sweep_id
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    id: int
+    created: bool  # False: the uid was already stored, nothing was written
+
+
 def record_sweep(db: Db, report: Report, site: str = DEFAULT_SITE, sensor: str | None = None,
                  uid: str | None = None) -> int:  # fmt: skip
     """Store ``report`` as a sweep of ``site`` seen by ``sensor`` (default: the scanner's host name)
     in one transaction; return its id. A ``uid`` already stored is not written again: its id is
     returned. ``db`` is a SQLite path or a ``postgresql://`` URL; a missing SQLite file is created."""
+    return store_sweep(db, report, site, sensor, uid).id
+
+
+def store_sweep(db: Db, report: Report, site: str = DEFAULT_SITE, sensor: str | None = None,
+                uid: str | None = None) -> Recorded:  # fmt: skip
+    """:func:`record_sweep`, saying whether the sweep was new."""
     site = check_site(site)
     sensor = sensor or report.scan.scanner_host or socket.gethostname()
     text = json.dumps(report.to_dict(), ensure_ascii=True, separators=(",", ":"))
     uid = uid or sweep_uid(site, sensor, text)
     engine, loc = connect(db, create=True)
-    values = _sweep_values(report, site, sensor, uid, text)
+    values = _sweep_values(report, site, sensor, uid)
     try:
         with transaction(engine, write=True) as conn:
             stored = _stored_id(conn, uid)
-            return stored if stored is not None else _insert(conn, report, values)
+            if stored is not None:
+                return Recorded(stored, False)
+            return Recorded(_insert(conn, report, values, text), True)
     except sa.exc.IntegrityError:
         # Another writer stored the same uid between our check and our insert: theirs stands.
         with transaction(engine) as conn:
             stored = _stored_id(conn, uid)
         if stored is None:
             raise
-        return stored
+        return Recorded(stored, False)
     except sa.exc.OperationalError as exc:
         raise NetfingerError(f"cannot write to history {loc.label}: {exc.orig}") from exc
 
@@ -181,7 +197,8 @@ def sweep_row(db: Db, sweep_id: int) -> SweepRow | None:
 def load_sweep(db: Db, sweep_id: int) -> Report:
     engine, loc = connect(db)
     with transaction(engine) as conn:
-        text = conn.execute(sa.select(sweeps.c.report).where(sweeps.c.id == sweep_id)).scalar()
+        query = sa.select(sweep_reports.c.report).where(sweep_reports.c.sweep_id == sweep_id)
+        text = conn.execute(query).scalar()
     if text is None:
         hint = f"'netfinger history --db {loc.label}' lists them"
         raise UsageError(f"no sweep {sweep_id} in {loc.label}; {hint}")

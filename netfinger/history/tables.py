@@ -1,8 +1,10 @@
 """The history schema as SQLAlchemy Core tables: one definition for SQLite and PostgreSQL.
 
 The migrations in ``migrations/versions`` build exactly this; a test compares the two.
-``sweeps`` holds one row per sweep (counts, site, sensor and the full JSON report); ``sweep_hosts``
-one row per host for quick queries. ``uid`` makes a retried write of the same sweep a no-op.
+``sweeps`` holds one row per sweep (site, sensor, times, counts); ``sweep_reports`` its full JSON
+report, apart, so that listing 1,000 sweeps never reads their reports (SQLite keeps a long value
+in the row's overflow pages and walks them to reach any column after it); ``sweep_hosts`` one row
+per host for quick queries. ``uid`` makes a retried write of the same sweep a no-op.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ sweeps = sa.Table(
     sa.Column("banned", sa.Integer, nullable=False),
     sa.Column("vulnerable", sa.Integer, nullable=False),
     sa.Column("interrupted", sa.Integer, nullable=False),
-    sa.Column("report", sa.Text, nullable=False),
     sa.Column("uid", sa.Text, nullable=False, server_default=""),
     sa.Column("site", sa.Text, nullable=False, server_default="default"),
     sa.Column("sensor", sa.Text, nullable=False, server_default=""),
@@ -31,6 +32,16 @@ sweeps = sa.Table(
     sa.Index("sweeps_by_site", "site", "id"),
     sa.Index("sweeps_by_started", "started"),
     sqlite_autoincrement=True,
+)
+
+sweep_reports = sa.Table(
+    "sweep_reports",
+    metadata,
+    sa.Column(
+        "sweep_id", sa.Integer, sa.ForeignKey("sweeps.id", ondelete="CASCADE"), primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("report", sa.Text, nullable=False),
 )
 
 sweep_hosts = sa.Table(

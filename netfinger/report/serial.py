@@ -1,4 +1,4 @@
-"""A host's serial number, from whichever protocol told it (first trusted field wins). Pure; no I/O.
+"""A host's serial number (first plausible field wins) and its identity key. Pure; no I/O.
 
 Used for host identity across sweeps (MAC, then serial, then IP) and by the SIEM exports.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from netfinger.evidence import normalise_mac
 from netfinger.report.model import HostReport
 
 # Vendor-native fields first: the device's own discovery protocol states its serial most reliably.
@@ -32,3 +33,14 @@ def serial_number(host: HostReport) -> str | None:
             if 3 <= len(text) <= MAX_SERIAL_CHARS and _PRINTABLE.match(text) and not _PLACEHOLDER.match(text):
                 return text
     return None
+
+
+def host_uid(host: HostReport) -> str:
+    """A host's identity within one sweep's site: ``mac:…``, else ``serial:…``, else ``ip:…``."""
+    mac = normalise_mac(host.evidence.mac) if host.evidence.mac else None
+    if mac:
+        return f"mac:{mac}"
+    serial = serial_number(host)
+    if serial:
+        return f"serial:{serial}"
+    return f"ip:{host.evidence.ip or ''}"

@@ -1,4 +1,5 @@
-"""Diffs between sweeps: new, gone and changed devices, identity by MAC then IP, and the diff command."""
+"""Diffs between sweeps: new, gone and changed devices, identity by MAC, serial, then IP, and the diff command
+(recorded sweeps on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import jsonschema
 import pytest
 
 from netfinger.cli import EXIT_MATCHED, EXIT_OK, EXIT_USAGE, main
+from netfinger.evidence import Observation
 from netfinger.history.diff import diff_reports, host_changes
 from netfinger.history.identity import identity_keys
 from netfinger.history.render import diff_view, to_text
@@ -18,6 +20,8 @@ from netfinger.match.interface import VulnFinding
 from netfinger.report.model import HostReport, Report
 from netfinger.report.samples import axis_host, dahua_host, hikvision_host, sample_scan_info
 from netfinger.report.schema import report_schema
+
+pytest_plugins = ["history_backends"]  # history_db: SQLite and PostgreSQL
 
 
 def _with(host: HostReport, ip: str | None = None, mac: str | None = "keep", **verdict: object) -> HostReport:
@@ -129,8 +133,8 @@ def test_json_entries_carry_the_fields() -> None:
 
 
 @pytest.fixture
-def history(tmp_path: Path) -> Path:
-    db = tmp_path / "h.sqlite"
+def history(history_db: str) -> str:
+    db = history_db
     nights = [_report(hikvision_host(), axis_host()), _report(hikvision_host(), axis_host()),
               _report(_with(hikvision_host(), ip="192.168.50.22"), dahua_host())]
     for day, report in enumerate(nights):
@@ -139,7 +143,7 @@ def history(tmp_path: Path) -> Path:
     return db
 
 
-def test_diff_command_with_history_aliases(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_command_with_history_aliases(history: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "last~1", "last", "--db", str(history), "--json"]) == EXIT_OK
     data = json.loads(capsys.readouterr().out)
     assert (data["old"], data["new_report"]) == ("sweep 2", "sweep 3")
@@ -170,7 +174,7 @@ def test_diff_command_with_files(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "New (1)" in out and "DS-2CD2142FWD-I" in out
 
 
-def test_diff_command_errors(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_command_errors(history: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "last~5", "last", "--db", str(history)]) == EXIT_USAGE
     assert "last~5 does not exist" in capsys.readouterr().err
     assert main(["diff", "last~1", "last"]) == EXIT_USAGE
@@ -196,3 +200,42 @@ def test_a_signature_update_is_called_out() -> None:
     text = " ".join(to_text(diff_view(d, "a", "b")).split())
     assert "signatures changed (2026.11.1 -> 2026.12.0)" in text
     assert not diff_reports(old, _report(hikvision_host())).signatures_changed
+
+
+def _serial_host(ip: str, mac: str | None, serial: str) -> HostReport:
+    host = _with(hikvision_host(), ip=ip, mac=mac)
+    host.evidence.observations = [*host.evidence.observations, Observation("sadp.DeviceSN", serial)]
+    return host
+
+
+def test_a_macless_host_is_known_by_its_serial() -> None:
+    routed = _serial_host("10.9.0.5", None, "DS-2CD2142FWD-I20170101AAWR123456789")
+    assert identity_keys([routed]) == ["serial:DS-2CD2142FWD-I20170101AAWR123456789"]
+    # Seen on-link (with its MAC) one night and through a router at a new address the next:
+    on_link = _serial_host("192.168.50.21", "c0:56:e3:12:34:56", "DS-2CD2142FWD-I20170101AAWR123456789")
+    diff = diff_reports(_report(on_link), _report(routed))
+    assert (diff.new, diff.gone) == ([], [])
+    assert [c.kind for c in diff.changed[0].changes] == ["ip_changed"]
+    # Two MAC-less hosts whose serials differ are two devices, even at one address.
+    other = _serial_host("10.9.0.5", None, "DS-2CD2142FWD-I20170101AAWR999999999")
+    diff = diff_reports(_report(routed), _report(other))
+    assert (len(diff.new), len(diff.gone), diff.changed) == (1, 1, [])
+
+
+def test_diff_by_site(history_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Private ranges repeat across sites: last~N counts within one site, chosen with --site."""
+    for day, site, hosts in ((4, "berlin", [axis_host()]), (5, "paris", [hikvision_host()]),
+                             (6, "berlin", [axis_host(), dahua_host()])):  # fmt: skip
+        report = _report(*hosts)
+        report.scan.start = f"2026-11-2{day}T02:00:00Z"
+        record_sweep(history_db, report, site=site)
+    assert main(["diff", "last~1", "last", "--db", history_db]) == EXIT_USAGE
+    assert "pick one with --site" in capsys.readouterr().err
+    assert main(["diff", "last~1", "last", "--db", history_db, "--site", "berlin", "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert (data["old"], data["new_report"]) == ("sweep 1", "sweep 3")
+    assert [e["model"] for e in data["new"]] == ["IPC-HDW1431T1-S4"] and data["gone"] == []
+    assert main(["diff", "2", "last", "--db", history_db, "--site", "berlin"]) == EXIT_USAGE
+    assert "belongs to site 'paris'" in capsys.readouterr().err
+    assert main(["diff", "last", "last", "--db", history_db, "--site", "lyon"]) == EXIT_USAGE
+    assert "no sweeps of site 'lyon'" in capsys.readouterr().err

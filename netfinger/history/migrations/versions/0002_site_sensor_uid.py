@@ -1,4 +1,5 @@
-"""Site and sensor on every sweep, a unique sweep uid (idempotent writes), serial and site per host.
+"""Site and sensor on every sweep, a unique sweep uid (idempotent writes), serial and site per host,
+and the JSON report moved out of ``sweeps`` into ``sweep_reports`` (listing sweeps must not read it).
 
 Existing sweeps keep their ids and reports: site ``default``, sensor from the report's
 ``scan.scanner_host``, uid ``legacy-<id>``.
@@ -50,6 +51,15 @@ def upgrade() -> None:
     op.add_column("sweep_hosts", sa.Column("site", sa.Text, nullable=False, server_default="default"))
     op.add_column("sweep_hosts", sa.Column("serial", sa.Text))
     _backfill()
+    op.create_table(
+        "sweep_reports",
+        sa.Column("sweep_id", sa.Integer, sa.ForeignKey("sweeps.id", ondelete="CASCADE"), primary_key=True,
+                  autoincrement=False),
+        sa.Column("report", sa.Text, nullable=False),
+    )  # fmt: skip
+    op.execute("INSERT INTO sweep_reports (sweep_id, report) SELECT id, report FROM sweeps")
+    # SQLite >= 3.35 drops a column in place (Python 3.11 on Debian 12 has 3.40).
+    op.execute("ALTER TABLE sweeps DROP COLUMN report")
     op.create_index("sweeps_by_uid", "sweeps", ["uid"], unique=True)
     op.create_index("sweeps_by_site", "sweeps", ["site", "id"])
     op.create_index("sweeps_by_started", "sweeps", ["started"])
