@@ -13,6 +13,7 @@ from netfinger.fleet.supervise import CHILD_ENV
 
 def main() -> int:
     spec = json.loads(os.environ.pop(CHILD_ENV))
+    os.dup2(2, 1)  # Celery's banner is chatter: stderr, like the rest of the worker's log
     kind, config = spec["kind"], spec["config"]
     if kind == "sensor":
         from netfinger.fleet.sensor import SensorConfig, run_worker

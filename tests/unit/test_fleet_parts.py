@@ -151,6 +151,9 @@ def test_fleet_report_json_and_diff_on_sqlite(tmp_path: Path, capsys: pytest.Cap
     assert main(["fleet", "report", "--db", db, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [s["site"] for s in data["sites"]] == ["a"] and data["sites"][0]["sweep"]["uid"] == "a:2"
+    assert main(["fleet", "report", "--db", db, "--format", "ocsf"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert events and all(e["device"]["region"] == "a" for e in events if "device" in e)
     assert main(["fleet", "diff", "a", "--db", db, "--json"]) == 1  # something changed
     diff = json.loads(capsys.readouterr().out)
     assert diff["site"] == "a" and diff["gone"]
