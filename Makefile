@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PKGS := libpcap0.8 iproute2 tcpdump chromium
 
-.PHONY: setup demo test lint typecheck unit bench fuzz stress clean lab-down
+.PHONY: setup demo demo-fleet bench-fleet test lint typecheck unit bench fuzz stress clean lab-down
 
 $(STAMP): pyproject.toml
 	@bash scripts/setup.sh
@@ -27,6 +27,12 @@ test: setup
 
 demo: setup
 	@bash scripts/demo.sh
+
+demo-fleet: setup
+	@bash scripts/demo_fleet.sh
+
+bench-fleet: setup
+	$(PY) bench/fleet_bench.py
 
 bench: setup
 	@bash scripts/bench.sh

@@ -20,7 +20,8 @@ EXIT_USAGE = 2
 EXIT_FAILURE = 3
 
 # Subcommand modules, in the order --help lists them. Each defines register(subparsers).
-COMMANDS = ("scan", "listen", "match", "report", "history", "diff", "signatures", "schema", "lab")
+COMMANDS = ("scan", "listen", "match", "report", "history", "diff", "signatures", "schema", "lab",
+            "sensor", "fleet")
 
 EPILOG = """\
 exit codes:

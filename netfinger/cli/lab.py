@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import subprocess
 import sys
 import time
@@ -11,10 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from netfinger.errors import UsageError
-from netfinger.lab import impair, netns
+from netfinger.lab import fleet, impair, netns
 from netfinger.lab.state import LabState, check_lab_name
 
 DEFAULT_NAME = "lab"
+
+
+def redact(url: str) -> str:
+    """A URL with its password shown as ***."""
+    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def register(subparsers: Any) -> None:
@@ -36,11 +43,19 @@ def register(subparsers: Any) -> None:
     p_up.add_argument(
         "--seed", type=int, default=0, metavar="S", help="seed for generated devices (default 0)"
     )
+    p_up.add_argument("--fleet", type=int, metavar="N",
+                      help="a fleet: an HQ namespace running redis-server and PostgreSQL, and N site labs "
+                      "(site1..siteN, all on the same subnet) with a WAN link each to HQ")
     _name(p_up)
     p_up.set_defaults(handler=_up)
 
     p_run = sub.add_parser("run", help="run a command inside the lab's scanner namespace")
     _name(p_run)
+    where = p_run.add_mutually_exclusive_group()
+    where.add_argument("--hq", action="store_true", help="fleet lab: run in HQ (sets NETFINGER_BROKER, "
+                       "NETFINGER_DB and NETFINGER_FLEET)")
+    where.add_argument("--site", metavar="K", help="fleet lab: run in site K's scanner namespace "
+                       "(K or siteK; sets NETFINGER_BROKER, NETFINGER_SITE and the sensor's targets)")
     p_run.add_argument("cmd", nargs=argparse.REMAINDER, help="-- COMMAND [ARG...]")
     p_run.set_defaults(handler=_run)
 
@@ -86,6 +101,8 @@ def _up(args: argparse.Namespace) -> int:
     from netfinger.lab import api  # the emulator's modules (zeroconf, cryptography): only when used
 
     check_lab_name(args.name)
+    if args.fleet is not None:
+        return _up_fleet(args)
     started = time.monotonic()
     state = api.up(args.site, scale=args.scale, spread=args.spread, name=args.name, seed=args.seed)
     elapsed = time.monotonic() - started
@@ -100,6 +117,18 @@ def _up(args: argparse.Namespace) -> int:
     return 0
 
 
+def _up_fleet(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    state = fleet.up(args.fleet, args.name, site=args.site, scale=args.scale)
+    print(f"fleet lab {state.name}: HQ {state.hq_addr} ({state.hq_ns}: redis-server, PostgreSQL), "
+          f"{len(state.sites)} sites on {state.sites[0].subnet}; up in {time.monotonic() - started:.1f}s",
+          file=sys.stderr)  # fmt: skip
+    print(f"HQ:     netfinger lab run --name {state.name} --hq -- netfinger fleet ingest\n"
+          f"sensor: netfinger lab run --name {state.name} --site 1 -- netfinger sensor --site site1",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     cmd = list(args.cmd)
     if cmd and cmd[0] == "--":
@@ -107,8 +136,17 @@ def _run(args: argparse.Namespace) -> int:
     if not cmd:
         raise UsageError("lab run: give a command after --, e.g. netfinger lab run -- ip -4 addr")
     netns.require_root()
-    state = LabState.load(args.name)
-    return subprocess.call(["ip", "netns", "exec", state.scanner_ns, *cmd])
+    if args.hq or args.site:
+        state = fleet.FleetState.load(args.name)
+        site = state.site(args.site) if args.site else None
+        ns = site.scanner_ns if site else state.hq_ns
+        env = {**os.environ, **state.env(site)}
+        if os.environ.get("NETFINGER_VISIBILITY_TIMEOUT"):  # a test may want redelivery sooner
+            env["NETFINGER_VISIBILITY_TIMEOUT"] = os.environ["NETFINGER_VISIBILITY_TIMEOUT"]
+        return subprocess.call(["ip", "netns", "exec", ns, *cmd], env=env)
+    if fleet.is_fleet(args.name):
+        raise UsageError(f"{args.name} is a fleet lab: say where, --hq or --site K")
+    return subprocess.call(["ip", "netns", "exec", LabState.load(args.name).scanner_ns, *cmd])
 
 
 def _capture(args: argparse.Namespace) -> int:
@@ -126,6 +164,8 @@ def _capture(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from netfinger.lab import api
 
+    if fleet.is_fleet(args.name):
+        return _status_fleet(args)
     state = LabState.load(args.name)
     if args.json:
         print(json.dumps(state.to_dict(), indent=1))
@@ -158,6 +198,18 @@ def _loss(args: argparse.Namespace) -> int:
     return 0
 
 
+def _status_fleet(args: argparse.Namespace) -> int:
+    state = fleet.FleetState.load(args.name)
+    if args.json:
+        print(json.dumps(state.to_dict(), indent=1))
+        return 0
+    print(f"fleet lab {state.name}: HQ {state.hq_addr} in {state.hq_ns}")
+    print(f"  broker (HQ): {redact(state.broker_url())}\n  database (HQ): {redact(state.db_url())}")
+    for s in state.sites:
+        print(f"  {s.site:8} lab {s.lab:8} {s.subnet:16} WAN {s.wan_ip} -> {s.hq_wan_ip}")
+    return 0
+
+
 def _down(args: argparse.Namespace) -> int:
     from netfinger.lab import api
 
@@ -165,6 +217,10 @@ def _down(args: argparse.Namespace) -> int:
         labs = api.down_all()
         print(f"removed labs: {', '.join(labs) or 'none'}", file=sys.stderr)
         return 0
-    namespaces = api.down(check_lab_name(args.name))
+    if fleet.is_fleet(check_lab_name(args.name)):
+        removed = fleet.down(args.name)
+        print(f"fleet lab {args.name}: removed HQ and site labs {', '.join(removed[1:])}", file=sys.stderr)
+        return 0
+    namespaces = api.down(args.name)
     print(f"lab {args.name}: removed {len(namespaces)} namespaces", file=sys.stderr)
     return 0

@@ -33,7 +33,8 @@ SCANNER_PORT = "vscan"
 DEVICE_IF = "eth0"
 MULTICAST_NET = "224.0.0.0/4"
 PARALLEL = 8
-LAB_NS_RE = re.compile(rf"^{NS_PREFIX}([a-z0-9]{{1,8}})-(br|scan|rt|d\d{{4}})$")
+# rt: the router of a routed lab (lab/router.py); hq: the HQ namespace of a fleet lab (lab/fleet.py)
+LAB_NS_RE = re.compile(rf"^{NS_PREFIX}([a-z0-9]{{1,8}})-(br|scan|rt|hq|d\d{{4}})$")
 
 
 def require_root() -> None:

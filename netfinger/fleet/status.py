@@ -1,0 +1,93 @@
+"""``netfinger fleet status``: per site, the sensors heard from lately, the last sweep and its counts."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from netfinger.errors import NetfingerError
+from netfinger.fleet import hqdb
+from netfinger.fleet.config import result_queue
+from netfinger.fleet.views import fleet_views
+
+ONLINE_WITHIN = 35.0  # seconds: three missed 10 s heartbeats and a margin
+
+
+@dataclass(frozen=True)
+class SiteStatus:
+    site: str
+    online: list[str] = field(default_factory=list)
+    offline: list[str] = field(default_factory=list)
+    pending: int = 0  # results the site's sensors still hold
+    rejected: int = 0
+    last: dict[str, Any] | None = None  # the last sweep's listing row
+    new_since_last: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"site": self.site, "sensors_online": self.online, "sensors_offline": self.offline,
+                "pending_results": self.pending, "rejected_results": self.rejected,
+                "last_sweep": self.last, "new_since_last": self.new_since_last}  # fmt: skip
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    return f"{seconds / 60:.0f}m" if seconds < 7200 else f"{seconds / 3600:.0f}h"
+
+
+def fleet_status(db: str, sites: list[str], now: float | None = None,
+                 online_within: float = ONLINE_WITHIN) -> list[SiteStatus]:  # fmt: skip
+    now = time.time() if now is None else now
+    sensors = hqdb.list_sensors(db)
+    rejects = hqdb.reject_counts(db)
+    try:
+        views = {v.site: v for v in fleet_views(db, None, trend=2, with_report=False)}
+    except NetfingerError:
+        views = {}  # no sweep stored yet
+    names = sorted(set(sites) | set(views) | {s.site for s in sensors})
+    out = []
+    for site in names:
+        mine = [s for s in sensors if s.site == site]
+        online = [f"{s.sensor} ({_age(now - s.last_seen)} ago)" for s in mine
+                  if now - s.last_seen <= online_within]
+        offline = [f"{s.sensor} (last {_age(now - s.last_seen)} ago)" for s in mine
+                   if now - s.last_seen > online_within]  # fmt: skip
+        view = views.get(site)
+        last = view.last.to_dict() if view is not None and view.last is not None else None
+        out.append(SiteStatus(site, online, offline, sum(s.pending for s in mine),
+                              rejects.get(result_queue(site), 0), last,
+                              view.new_since_last if view else 0))  # fmt: skip
+    return out
+
+
+def when(iso: str) -> str:
+    try:
+        at = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return f"{iso} ({_age((datetime.now(UTC) - at).total_seconds())} ago)"
+
+
+def render_table(rows: list[SiteStatus], width: int = 120) -> str:
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="netfinger fleet")
+    for col in ("site", "sensors online", "last sweep", "hosts", "banned", "vulnerable", "new", "pending",
+                "rejected"):
+        table.add_column(col)
+    for r in rows:
+        last = r.last or {}
+        table.add_row(Text(r.site), Text("\n".join(r.online) or ("none; " + ", ".join(r.offline) if r.offline
+                                                               else "none")),
+                      Text(when(str(last["end"])) if last else "none yet"), str(last.get("hosts", "-")),
+                      str(last.get("banned", "-")), str(last.get("vulnerable", "-")), str(r.new_since_last),
+                      str(r.pending), str(r.rejected))  # fmt: skip
+    out = io.StringIO()
+    Console(file=out, width=width, force_terminal=False, color_system=None).print(table)
+    return out.getvalue()
