@@ -13,10 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from netfinger.errors import UsageError
-from netfinger.lab import fleet, impair, netns
+from netfinger.lab import impair, netns
 from netfinger.lab.state import LabState, check_lab_name
 
 DEFAULT_NAME = "lab"
+
+
+def _fleet() -> Any:
+    """The fleet lab module (it brings PostgreSQL/Redis helpers): loaded only when a command needs it."""
+    from netfinger.lab import fleet
+
+    return fleet
 
 
 def redact(url: str) -> str:
@@ -119,7 +126,7 @@ def _up(args: argparse.Namespace) -> int:
 
 def _up_fleet(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    state = fleet.up(args.fleet, args.name, site=args.site, scale=args.scale)
+    state = _fleet().up(args.fleet, args.name, site=args.site, scale=args.scale)
     print(f"fleet lab {state.name}: HQ {state.hq_addr} ({state.hq_ns}: redis-server, PostgreSQL), "
           f"{len(state.sites)} sites on {state.sites[0].subnet}; up in {time.monotonic() - started:.1f}s",
           file=sys.stderr)  # fmt: skip
@@ -137,14 +144,14 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("lab run: give a command after --, e.g. netfinger lab run -- ip -4 addr")
     netns.require_root()
     if args.hq or args.site:
-        state = fleet.FleetState.load(args.name)
+        state = _fleet().FleetState.load(args.name)
         site = state.site(args.site) if args.site else None
         ns = site.scanner_ns if site else state.hq_ns
         env = {**os.environ, **state.env(site)}
         if os.environ.get("NETFINGER_VISIBILITY_TIMEOUT"):  # a test may want redelivery sooner
             env["NETFINGER_VISIBILITY_TIMEOUT"] = os.environ["NETFINGER_VISIBILITY_TIMEOUT"]
         return subprocess.call(["ip", "netns", "exec", ns, *cmd], env=env)
-    if fleet.is_fleet(args.name):
+    if _fleet().is_fleet(args.name):
         raise UsageError(f"{args.name} is a fleet lab: say where, --hq or --site K")
     return subprocess.call(["ip", "netns", "exec", LabState.load(args.name).scanner_ns, *cmd])
 
@@ -164,7 +171,7 @@ def _capture(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from netfinger.lab import api
 
-    if fleet.is_fleet(args.name):
+    if _fleet().is_fleet(args.name):
         return _status_fleet(args)
     state = LabState.load(args.name)
     if args.json:
@@ -199,7 +206,7 @@ def _loss(args: argparse.Namespace) -> int:
 
 
 def _status_fleet(args: argparse.Namespace) -> int:
-    state = fleet.FleetState.load(args.name)
+    state = _fleet().FleetState.load(args.name)
     if args.json:
         print(json.dumps(state.to_dict(), indent=1))
         return 0
@@ -217,8 +224,8 @@ def _down(args: argparse.Namespace) -> int:
         labs = api.down_all()
         print(f"removed labs: {', '.join(labs) or 'none'}", file=sys.stderr)
         return 0
-    if fleet.is_fleet(check_lab_name(args.name)):
-        removed = fleet.down(args.name)
+    if _fleet().is_fleet(check_lab_name(args.name)):
+        removed = _fleet().down(args.name)
         print(f"fleet lab {args.name}: removed HQ and site labs {', '.join(removed[1:])}", file=sys.stderr)
         return 0
     namespaces = api.down(args.name)

@@ -10,14 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from netfinger.fleet.config import BROKER_ENV, broker_url, check_site
-from netfinger.fleet.sensor import (
-    DIR_ENV,
-    TARGETS_ENV,
-    SensorConfig,
-    default_directory,
-    run_sensor,
-    sensor_targets,
-)
+
+# Spelled out (netfinger.fleet.sensor has the same names): parsing the command line loads no Celery.
+DIR_ENV = "NETFINGER_SENSOR_DIR"
+TARGETS_ENV = "NETFINGER_SENSOR_TARGETS"
 
 DESCRIPTION = f"""\
 Run this site's sensor: a Celery worker that consumes only the queue netfinger.site.SITE on the
@@ -46,6 +42,8 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from netfinger.fleet.sensor import SensorConfig, default_directory, run_sensor, sensor_targets
+
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="netfinger sensor: %(message)s")
     site = check_site(args.site)
     broker = broker_url(args.broker)
