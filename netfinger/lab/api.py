@@ -38,6 +38,7 @@ from netfinger.lab.state import (
 )
 
 READY_TIMEOUT = 180.0
+KILL_WAIT = 10.0  # seconds to wait for a SIGKILLed process to be gone (and reaped, when ours)
 EMULATOR_MODULE = "netfinger.lab.emulator"
 _children: dict[int, subprocess.Popen[bytes]] = {}  # emulators this process started, kept for reaping
 
@@ -143,19 +144,40 @@ def emulator_running(name: str = "lab") -> bool:
 
 
 def _terminate(pids: list[int], grace: float = 3.0) -> None:
+    """SIGTERM, then SIGKILL after ``grace`` seconds; our own children are reaped either way (a loaded
+    machine can take longer than the grace to stop the emulator, and a killed child left unreaped
+    stays behind as a zombie)."""
     for pid in pids:
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while pids and time.monotonic() < deadline:
-        for pid in list(pids):
-            _reap(pid)
-            if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
-                pids.remove(pid)
-        time.sleep(0.05)
+    pids = _wait_gone(pids, grace)
     for pid in pids:
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+    _wait_gone(pids, KILL_WAIT)
+
+
+def _wait_gone(pids: list[int], seconds: float) -> list[int]:
+    """Wait until each pid is gone (reaped when it is ours; a zombie of someone else's counts as
+    gone); the pids still there after ``seconds``."""
+    left = list(pids)
+    deadline = time.monotonic() + seconds
+    while left and time.monotonic() < deadline:
+        for pid in list(left):
+            _reap(pid)
+            if not Path(f"/proc/{pid}").exists() or (_is_zombie(pid) and not _is_our_child(pid)):
+                left.remove(pid)
+        if left:
+            time.sleep(0.05)
+    return left
+
+
+def _is_our_child(pid: int) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
+    except OSError:
+        return False
+    return len(fields) > 1 and int(fields[1]) == os.getpid()
 
 
 def _reap(pid: int) -> int | None:
