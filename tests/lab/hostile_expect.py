@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+from netfinger.lab.state import DeviceState
 
 CHROMIUM = Path("/usr/bin/chromium")
 DTD = "XML with a DTD or entity declarations"
@@ -53,3 +57,19 @@ def chromium_dom(page: Path, profile: Path) -> str:
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
+
+
+VERDICT_KEYS = ("manufacturer", "brand", "model", "firmware", "device_type", "banned")
+
+
+def misclassified(devices: Iterable[DeviceState], by_ip: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Device name -> (got, wanted) for each device whose host differs from its profile's ``expect``
+    (the verdict fields and the CVE set)."""
+    wrong = {}
+    for dev in devices:
+        host = by_ip[dev.ip]
+        got = {k: host[k] for k in VERDICT_KEYS} | {"cves": sorted(v["id"] for v in host["vulnerabilities"])}
+        want = {k: dev.expect.get(k) for k in VERDICT_KEYS} | {"cves": sorted(dev.expect.get("cves") or [])}
+        if got != want:
+            wrong[dev.name] = (got, want)
+    return wrong

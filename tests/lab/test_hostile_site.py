@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_expect import CHROMIUM, EXPECTED_ANOMALIES, chromium_dom
+from hostile_expect import CHROMIUM, EXPECTED_ANOMALIES, chromium_dom, misclassified
 from scapy.layers.inet import IP
 from scapy.layers.l2 import ARP
 from scapy.utils import rdpcap
@@ -178,16 +178,7 @@ def test_ordinary_and_banned_devices_are_classified_as_expected(hostile_lab: Lab
                                                                  scan: HostileScan) -> None:
     ordinary = _ordinary(hostile_lab)
     assert len(ordinary) >= 7
-    by_ip = _by_ip(scan)
-    keys = ("manufacturer", "brand", "model", "firmware", "device_type", "banned")
-    wrong = {}
-    for dev in ordinary:
-        host = by_ip[dev.ip]
-        got = {k: host[k] for k in keys} | {"cves": sorted(v["id"] for v in host["vulnerabilities"])}
-        want = {k: dev.expect.get(k) for k in keys} | {"cves": sorted(dev.expect.get("cves") or [])}
-        if got != want:
-            wrong[dev.name] = (got, want)
-    assert wrong == {}
+    assert misclassified(ordinary, _by_ip(scan)) == {}
 
 
 def test_peak_memory_is_bounded(scan: HostileScan) -> None:
