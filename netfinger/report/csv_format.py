@@ -33,6 +33,8 @@ COLUMNS = (
     "protocols",
     "evidence",
     "to_confirm",
+    "outside_targets",
+    "ipv6",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -67,6 +69,8 @@ def host_row(host: HostReport) -> list[str]:
         " ".join(host.evidence.protocols),
         evidence,
         " | ".join(v.suspect.settle) if v.suspect else "",
+        "yes" if host.evidence.outside_targets else "no",
+        " ".join(host.evidence.ipv6),
     ]
     return [neutralise(c) for c in cells]
 

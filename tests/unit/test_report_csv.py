@@ -60,3 +60,15 @@ def test_hostile_host_cells_are_inert() -> None:
         for value in row.values():
             assert not value.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))
             assert value.isprintable()
+
+
+def test_hosts_heard_outside_the_targets_and_their_ipv6_addresses_have_columns() -> None:
+    report = tiers_report()
+    heard = report.hosts[0].evidence
+    heard.outside_targets = True
+    heard.ipv6 = ["fe80::4647:ccff:fe37:ce81%eth0"]
+    text = CsvRenderer().render(report, RenderOptions())
+    rows = {r["ip"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
+    assert (rows[heard.ip or ""]["outside_targets"], rows[heard.ip or ""]["ipv6"]) == (
+        "yes", "fe80::4647:ccff:fe37:ce81%eth0")
+    assert {r["outside_targets"] for ip, r in rows.items() if ip != heard.ip} == {"no"}
