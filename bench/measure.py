@@ -41,3 +41,14 @@ def measure(
         peak_rss_mb=usage.ru_maxrss / 1024.0,
         returncode=proc.returncode,
     )
+
+
+if __name__ == "__main__":
+    # ``python bench/measure.py CMD...``: measure CMD from this small process and print JSON. A child
+    # forked from a large parent counts the parent's pages in its peak RSS (Linux keeps the high-water
+    # mark across exec); measured from here, the figure is the command's own.
+    import dataclasses
+    import json
+    import sys
+
+    print(json.dumps(dataclasses.asdict(measure(sys.argv[1:]))))

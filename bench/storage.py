@@ -19,6 +19,7 @@ import ipaddress
 import json
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from netfinger.history.database import dispose_all
-from netfinger.history.store import record_sweep
+from netfinger.history.diff import diff_reports
+from netfinger.history.refs import load_ref
+from netfinger.history.store import list_sweeps, record_sweep
 from netfinger.report import RENDERERS, RenderOptions
 from netfinger.report.model import HostReport, Report
 from netfinger.report.samples import large_report
@@ -35,7 +38,7 @@ from netfinger.report.samples import large_report
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests" / "unit"))
-from measure import measure  # noqa: E402 - bench/ and tests/unit/ are not packages
+from measure import Measurement  # noqa: E402 - bench/ and tests/unit/ are not packages
 from pg_server import running_postgres  # noqa: E402
 
 NF = str(ROOT / ".venv" / "bin" / "netfinger")
@@ -52,6 +55,13 @@ def real_hosts_report(count: int) -> Report:
         host.evidence.mac = ":".join(f"{b:02x}" for b in (2, 1, 0, (i >> 16) & 255, (i >> 8) & 255, i & 255))
         hosts.append(HostReport(evidence=host.evidence, verdict=host.verdict))
     return Report(scan=base.scan, hosts=hosts)
+
+
+def measure(cmd: list[str]) -> Measurement:
+    """``cmd`` measured from a small parent (bench/measure.py's main), so its peak RSS is its own."""
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("measure.py")), *cmd],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return Measurement(**json.loads(out))
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -82,17 +92,31 @@ def fill(db: str, sweeps: int, hosts: int) -> None:
     print(f"  fill {sweeps} sweeps x {hosts} hosts: {wall:.1f} s ({wall / sweeps * 1000:.0f} ms per sweep)")
 
 
+def in_process(db: str) -> None:
+    """The storage work alone, without the CLI's start-up (median of 3)."""
+    listing = statistics.median(timed(lambda: list_sweeps(db)) for _ in range(3))
+
+    def diff() -> None:
+        diff_reports(load_ref("last~1", db)[0], load_ref("last", db)[0])
+
+    diffing = statistics.median(timed(diff) for _ in range(3))
+    print(f"  in-process: list_sweeps {listing:.3f} s, load last~1 + last and diff {diffing:.3f} s")
+
+
+def _summary(cmd: list[str]) -> str:
+    runs = [measure(cmd) for _ in range(3)]
+    assert all(r.returncode == 0 for r in runs), cmd
+    wall, cpu = statistics.median(r.wall_s for r in runs), statistics.median(r.cpu_s for r in runs)
+    return f"median {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {max(r.peak_rss_mb for r in runs):.0f} MB"
+
+
 def commands(db: str) -> None:
-    startup = statistics.median(measure([NF, "--version"]).wall_s for _ in range(3))
-    print(f"  (netfinger --version, the CLI's own start-up: {startup:.2f} s)")
+    print(f"  (netfinger --version, the CLI's own start-up: {_summary([NF, '--version'])})")
     calls = (["history", "--db", db], ["history", "--db", db, "--json"],
              ["diff", "last~1", "last", "--db", db])  # fmt: skip
     for argv in calls:
-        runs = [measure([NF, *argv]) for _ in range(3)]
-        assert all(r.returncode == 0 for r in runs), argv
         shown = " ".join(a if a != db else "DB" for a in argv)
-        print(f"  netfinger {shown}: median {statistics.median(r.wall_s for r in runs):.2f} s "
-              f"(peak RSS {max(r.peak_rss_mb for r in runs):.0f} MB)")
+        print(f"  netfinger {shown}: {_summary([NF, *argv])}")
 
 
 def export(tmp: Path, hosts: int) -> None:
@@ -103,7 +127,8 @@ def export(tmp: Path, hosts: int) -> None:
     for fmt in ("csv", "ocsf", "ecs"):
         m = measure([NF, "report", str(big), "--format", fmt, "-o", str(tmp / f"out.{fmt}")])
         out = (tmp / f"out.{fmt}").stat().st_size / 1e6
-        print(f"  netfinger report --format {fmt}: {m.wall_s:.1f} s, peak RSS {m.peak_rss_mb:.0f} MB, "
+        print(f"  netfinger report --format {fmt}: {m.wall_s:.1f} s wall, {m.cpu_s:.1f} s CPU, "
+              f"peak RSS {m.peak_rss_mb:.0f} MB, "
               f"output {out:.1f} MB")
     for fmt in ("ocsf", "ecs"):
         renderer, options = RENDERERS[fmt], RenderOptions(site="bench")
@@ -137,6 +162,7 @@ def main() -> None:
             record_one(db_for("one"))
             store = db_for("store")
             fill(store, args.sweeps, args.hosts)
+            in_process(store)
             commands(store)
             dispose_all()
         print("export:")

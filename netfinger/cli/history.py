@@ -14,6 +14,8 @@ from netfinger.history.prune import prune_sweeps
 from netfinger.history.render import sweeps_table, to_text
 from netfinger.history.store import list_sweeps
 
+TABLE_ROWS = 50
+
 
 def _count(text: str) -> int:
     value = int(text)
@@ -39,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--db", metavar="DB", help=DB_HELP)
     parser.add_argument("--site", metavar="NAME", help="only the sweeps of this site")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--limit", metavar="N", type=int, default=None, help="only the newest N sweeps")
+    parser.add_argument("--limit", metavar="N", type=_count, default=None,
+                        help=f"only the newest N sweeps (default: all with --json, the newest {TABLE_ROWS} "
+                        "in the table; 0 = all)")  # fmt: skip
     parser.set_defaults(handler=run)
     sub = parser.add_subparsers(dest="history_command", metavar="COMMAND")
     prune = sub.add_parser(
@@ -66,11 +70,19 @@ def _db(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    rows = list_sweeps(_db(args), args.limit, args.site)
+    limit = None if args.limit == 0 else args.limit
     if args.json:
+        rows = list_sweeps(_db(args), limit, args.site)
         print_data(json.dumps({"sweeps": [r.to_dict() for r in rows]}, indent=2, ensure_ascii=True) + "\n")
+        return EXIT_OK
+    if args.limit is None:  # a terminal table of a thousand nights helps nobody: the newest ones
+        rows = list_sweeps(_db(args), TABLE_ROWS + 1, args.site)
+        more = len(rows) > TABLE_ROWS
+        rows = rows[1:] if more else rows
     else:
-        print_data(to_text([sweeps_table(rows)]))
+        rows, more = list_sweeps(_db(args), limit, args.site), False
+    note = f"the newest {TABLE_ROWS} sweeps; --limit N (0 = all) or --json for more" if more else None
+    print_data(to_text([sweeps_table(rows, caption=note)]))
     return EXIT_OK
 
 

@@ -42,8 +42,8 @@ def to_text(parts: list[RenderableType], width: int = 120) -> str:
     return console.export_text()
 
 
-def sweeps_table(rows: list[SweepRow]) -> Table:
-    table = Table(title="Sweeps", box=box.SIMPLE_HEAD, pad_edge=False)
+def sweeps_table(rows: list[SweepRow], caption: str | None = None) -> Table:
+    table = Table(title="Sweeps", box=box.SIMPLE_HEAD, pad_edge=False, caption=caption)
     # The end time is in --json; the table keeps to 120 columns.
     names = ("Id", "Site", "Sensor", "Start", "Targets", "Hosts", "Banned", "Vulnerable", "Note")
     for name in names:  # timestamps and counts stay on one line; names and targets fold

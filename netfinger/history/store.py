@@ -24,7 +24,7 @@ from netfinger.errors import NetfingerError, UsageError
 from netfinger.history.database import connect, transaction
 from netfinger.history.identity import identity_keys
 from netfinger.history.tables import sweep_hosts, sweep_reports, sweeps
-from netfinger.report.load import report_from_json_text
+from netfinger.report.load import report_from_stored_json
 from netfinger.report.model import HostReport, Report
 from netfinger.report.serial import serial_number
 
@@ -202,4 +202,4 @@ def load_sweep(db: Db, sweep_id: int) -> Report:
     if text is None:
         hint = f"'netfinger history --db {loc.label}' lists them"
         raise UsageError(f"no sweep {sweep_id} in {loc.label}; {hint}")
-    return report_from_json_text(str(text), f"sweep {sweep_id} in {loc.label}")
+    return report_from_stored_json(str(text), f"sweep {sweep_id} in {loc.label}")

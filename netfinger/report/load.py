@@ -22,6 +22,17 @@ def report_from_json_text(text: str, origin: str) -> Report:
     return Report.from_dict(data)
 
 
+def report_from_stored_json(text: str, origin: str) -> Report:
+    """A report netfinger itself wrote (the history's ``sweep_reports``): parsed without the JSON
+    Schema check, which costs ~25x the parse (0.2 s for 250 hosts). Damage still surfaces, as a
+    :class:`UsageError`; every renderer treats the values as untrusted either way."""
+    try:
+        data: Any = json.loads(text)
+        return Report.from_dict(data if isinstance(data, dict) else {"schema": "not a JSON object"})
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise UsageError(f"{origin} is damaged ({exc}); delete it with 'netfinger history prune'") from exc
+
+
 def load_report(path: Path) -> Report:
     """Load and validate a report written by ``--json``; raise :class:`UsageError` otherwise."""
     try:

@@ -164,6 +164,23 @@ def test_history_command(history_db: str, capsys: pytest.CaptureFixture[str]) ->
     assert [s["site"] for s in json.loads(capsys.readouterr().out)["sweeps"]] == ["annex"]
 
 
+def test_history_table_shows_the_newest_by_default(history_db: str, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setattr("netfinger.cli.history.TABLE_ROWS", 2)
+    for day in (1, 2, 3):
+        report = _axis_only()
+        report.scan.start = f"2026-11-0{day}T02:00:00Z"
+        record_sweep(history_db, report)
+    assert main(["history", "--db", history_db]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "2026-11-01" not in out and "2026-11-03" in out and "--limit N" in out
+    assert main(["history", "--db", history_db, "--limit", "0"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "2026-11-01" in out and "--limit N" not in out
+    assert main(["history", "--db", history_db, "--json"]) == EXIT_OK
+    assert len(json.loads(capsys.readouterr().out)["sweeps"]) == 3
+
+
 def test_history_errors(history_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["history", "--db", history_db]) == EXIT_USAGE
     assert "no sweep history" in capsys.readouterr().err
@@ -208,3 +225,15 @@ def test_report_command_renders_a_recorded_sweep(history_db: str, capsys: pytest
     rows = capsys.readouterr().out.splitlines()
     assert len(rows) == 5 and rows[1].startswith("192.168.50.21,")
     assert main(["report", "last", "--format", "csv"]) == EXIT_USAGE  # an id needs --db
+
+
+def test_a_damaged_stored_report_is_a_usage_error(history_db: str) -> None:
+    sweep = record_sweep(history_db, sample_report())
+    engine, _ = connect(history_db)
+    for damage in ('{"schema": "netfinger.report/1", "hosts": 7}', "[1, 2]", "not json",
+                   '{"schema": "other"}'):  # fmt: skip
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE sweep_reports SET report = :r WHERE sweep_id = :s"),
+                         {"r": damage, "s": sweep})  # fmt: skip
+        with pytest.raises(UsageError, match="is damaged"):
+            load_sweep(history_db, sweep)
