@@ -24,11 +24,13 @@ class SiteStatus:
     rejected: int = 0
     last: dict[str, Any] | None = None  # the last sweep's listing row
     new_since_last: int = 0
+    suspect: int | None = None  # hosts of the last sweep in the suspect tier (None: no sweep yet)
 
     def to_dict(self) -> dict[str, Any]:
         return {"site": self.site, "sensors_online": self.online, "sensors_offline": self.offline,
                 "pending_results": self.pending, "rejected_results": self.rejected,
-                "last_sweep": self.last, "new_since_last": self.new_since_last}  # fmt: skip
+                "last_sweep": self.last, "new_since_last": self.new_since_last,
+                "suspect": self.suspect}  # fmt: skip
 
 
 def _age(seconds: float) -> str:
@@ -43,7 +45,8 @@ def fleet_status(db: str, sites: list[str], now: float | None = None,
     sensors = hqdb.list_sensors(db)
     rejects = hqdb.reject_counts(db)
     try:
-        views = {v.site: v for v in fleet_views(db, None, trend=2, with_report=False)}
+        # the latest report of each site: its suspect count is not a column of the sweep listing
+        views = {v.site: v for v in fleet_views(db, None, trend=2, with_report=True)}
     except NetfingerError:
         views = {}  # no sweep stored yet
     names = sorted(set(sites) | set(views) | {s.site for s in sensors})
@@ -56,9 +59,11 @@ def fleet_status(db: str, sites: list[str], now: float | None = None,
                    if now - s.last_seen > online_within]  # fmt: skip
         view = views.get(site)
         last = view.last.to_dict() if view is not None and view.last is not None else None
+        latest = view.latest if view is not None else None
+        suspect = int(latest.summary()["suspect"]) if latest is not None else None
         out.append(SiteStatus(site, online, offline, sum(s.pending for s in mine),
                               rejects.get(result_queue(site), 0), last,
-                              view.new_since_last if view else 0))  # fmt: skip
+                              view.new_since_last if view else 0, suspect))  # fmt: skip
     return out
 
 
@@ -78,15 +83,16 @@ def render_table(rows: list[SiteStatus], width: int = 120) -> str:
     from rich.text import Text
 
     table = Table(title="netfinger fleet")
-    for col in ("site", "sensors online", "last sweep", "hosts", "banned", "vulnerable", "new", "pending",
-                "rejected"):
+    for col in ("site", "sensors online", "last sweep", "hosts", "banned", "suspect", "vulnerable", "new",
+                "pending", "rejected"):
         table.add_column(col)
     for r in rows:
         last = r.last or {}
         table.add_row(Text(r.site), Text("\n".join(r.online) or ("none; " + ", ".join(r.offline) if r.offline
                                                                else "none")),
                       Text(when(str(last["end"])) if last else "none yet"), str(last.get("hosts", "-")),
-                      str(last.get("banned", "-")), str(last.get("vulnerable", "-")), str(r.new_since_last),
+                      str(last.get("banned", "-")), "-" if r.suspect is None else str(r.suspect),
+                      str(last.get("vulnerable", "-")), str(r.new_since_last),
                       str(r.pending), str(r.rejected))  # fmt: skip
     out = io.StringIO()
     Console(file=out, width=width, force_terminal=False, color_system=None).print(table)

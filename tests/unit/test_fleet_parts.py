@@ -19,10 +19,10 @@ from netfinger.fleet.dashboard import render_dashboard, sparkline
 from netfinger.fleet.messages import MAX_REPORT_CHARS, Heartbeat, Order, Result
 from netfinger.fleet.outbox import Outbox
 from netfinger.fleet.schedule import beat_schedule, load_fleet_file, parse_cron
-from netfinger.fleet.status import fleet_status
+from netfinger.fleet.status import fleet_status, render_table
 from netfinger.fleet.views import fleet_views
 from netfinger.report.model import Report
-from netfinger.report.samples import axis_host, hostile_host, sample_report, sample_scan_info
+from netfinger.report.samples import axis_host, hostile_host, sample_report, sample_scan_info, tiers_report
 
 
 def test_queue_names_and_site_names() -> None:
@@ -103,10 +103,10 @@ def test_views_status_and_rejects_on_a_sqlite_store(tmp_path: Path) -> None:
     scan = sample_scan_info()
     history.record_sweep(db, _later(Report(scan=scan, hosts=[axis_host(), hostile_host()]), 2), site="a",
                          sensor="a@1", uid="a:2")
-    history.record_sweep(db, sample_report(), site="b", sensor="b@1", uid="b:1")
+    history.record_sweep(db, tiers_report(), site="b", sensor="b@1", uid="b:1")
     views = {v.site: v for v in fleet_views(db)}
     assert views["a"].last is not None and views["a"].last.uid == "a:2"
-    assert views["b"].new_since_last == len(sample_report().hosts)  # a first sweep: all new
+    assert views["b"].new_since_last == len(tiers_report().hosts)  # a first sweep: all new
     hqdb.seen(db, "a", "a@1", 1000.0, 0)
     hqdb.seen(db, "a", "a@1", 990.0, 3)  # a late heartbeat does not move last_seen back
     hqdb.seen(db, "b", "b@1", 900.0, 1)
@@ -115,6 +115,10 @@ def test_views_status_and_rejects_on_a_sqlite_store(tmp_path: Path) -> None:
     assert set(rows) == {"a", "b", "c"}
     assert rows["a"].online and not rows["b"].online and rows["b"].offline and rows["b"].pending == 1
     assert rows["a"].rejected == 1 and rows["c"].last is None
+    latest_a = Report(scan=sample_scan_info(), hosts=[axis_host(), hostile_host()])
+    assert rows["a"].suspect == latest_a.summary()["suspect"]  # the suspect tier, from the latest report
+    assert rows["b"].suspect == 1 and rows["c"].suspect is None  # tiers_report holds one suspect
+    assert "suspect" in render_table(list(rows.values()))
     hqdb.dispose()
 
 
