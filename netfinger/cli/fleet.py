@@ -101,9 +101,13 @@ def _logging() -> None:
 
 def _ingest(args: argparse.Namespace) -> int:
     from netfinger.fleet.ingest import IngestConfig, run_ingest
+    from netfinger.fleet.schedule import load_fleet_file
 
     _logging()
-    return run_ingest(IngestConfig(broker_url(args.broker), db_url(args.db), tuple(_sites(args))))
+    path = args.fleet or os.environ.get(FLEET_ENV)
+    alerts = {e.name: list(e.alert) for e in load_fleet_file(Path(path)) if e.alert} if path else {}
+    return run_ingest(IngestConfig(broker_url(args.broker), db_url(args.db), tuple(_sites(args)),
+                                   alerts=alerts))
 
 
 def _sweep(args: argparse.Namespace) -> int:

@@ -26,7 +26,8 @@ def main() -> int:
     from netfinger.fleet.ingest import run_worker as run_ingest_worker
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="netfinger fleet: %(message)s")
-    return run_ingest_worker(IngestConfig(**{**config, "sites": tuple(config["sites"])}))
+    return run_ingest_worker(IngestConfig(**{**config, "sites": tuple(config["sites"]),
+                                             "alerts": dict(config.get("alerts") or {})}))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ kept once. While the database is down the task is retried every few seconds unti
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from netfinger.fleet.config import HEARTBEAT_TASK, RESULT_TASK, redact, result_q
 from netfinger.fleet.messages import Heartbeat, Result
 from netfinger.fleet.supervise import Supervisor, handle_signals
 from netfinger.report.load import report_from_json_text
+from netfinger.report.model import Report
 
 log = logging.getLogger("netfinger.fleet.ingest")
 STORE_ERRORS = (NetfingerError, sa.exc.SQLAlchemyError, OSError)
@@ -36,6 +38,7 @@ class IngestConfig:
     db: str
     sites: tuple[str, ...]
     retry_delay: float = 2.0
+    alerts: dict[str, list[str]] = field(default_factory=dict)  # site -> --alert URLs (the fleet file)
 
 
 def _arrived_on(task: Any) -> str:
@@ -56,7 +59,24 @@ def _refuse(cfg: IngestConfig, queue: str, data: dict[str, Any], reason: str) ->
 def store(cfg: IngestConfig, result: Result) -> int:
     """Validate the report and store it once; raises a STORE_ERROR while the database is away."""
     report = report_from_json_text(result.report, f"result {result.uid} from {result.site}")
-    return history.record_sweep(cfg.db, report, site=result.site, sensor=result.sensor, uid=result.uid)
+    sweep_id = history.record_sweep(cfg.db, report, site=result.site, sensor=result.sensor, uid=result.uid)
+    urls = cfg.alerts.get(result.site)
+    if urls:
+        alert_site(cfg.db, result.site, sweep_id, report, urls)
+    return sweep_id
+
+
+def alert_site(db: str, site: str, sweep_id: int, report: Report, urls: list[str]) -> None:
+    """The site's alerts for a stored sweep, as ``--alert`` sends them; every delivery is recorded in
+    the store (``netfinger history --alerts``), and a failed one is also logged here."""
+    from netfinger.alert.registry import parse_alert_url
+    from netfinger.alert.secrets import Secrets
+    from netfinger.alert.sweep import AlertConfig, alert_sweep
+
+    config = AlertConfig(targets=tuple(parse_alert_url(u, Secrets(None)) for u in urls), site=site)
+    outcome = asyncio.run(alert_sweep(db, sweep_id, report, config))
+    for failed in outcome.failed:
+        log.error("alert for %s sweep %d to %s failed: %s", site, sweep_id, failed.target, failed.error)
 
 
 def register(app: Celery, cfg: IngestConfig) -> None:

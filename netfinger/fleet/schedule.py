@@ -38,12 +38,28 @@ class SiteEntry:
     cron: str | None = None
     every: float | None = None
     timeout: float = 2.0
+    alert: tuple[str, ...] = ()  # --alert URLs for this site's sweeps, sent by ``fleet ingest``
+
+
+def _alerts(spec: dict[str, Any], where: str) -> tuple[str, ...]:
+    """``alert:`` as one URL or a list; each checked as ``--alert`` checks it (${NAME} placeholders
+    come from the ingest worker's environment, never from the file)."""
+    raw = spec.get("alert", [])
+    urls = [raw] if isinstance(raw, str) else raw
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise UsageError(f"{where}: alert: give a URL or a list of URLs")
+    from netfinger.alert.registry import parse_alert_url
+    from netfinger.alert.secrets import Secrets
+
+    for url in urls:
+        parse_alert_url(url, Secrets(None))
+    return tuple(urls)
 
 
 def _entry(name: str, spec: Any, where: str) -> SiteEntry:
     spec = spec or {}
-    if not isinstance(spec, dict) or set(spec) - {"cron", "every", "timeout"}:
-        raise UsageError(f"{where}: site {name}: give a mapping with cron, every and/or timeout")
+    if not isinstance(spec, dict) or set(spec) - {"cron", "every", "timeout", "alert"}:
+        raise UsageError(f"{where}: site {name}: give a mapping with cron, every, timeout and/or alert")
     cron, every = spec.get("cron"), spec.get("every")
     if cron is not None:
         parse_cron(str(cron), f"{where}: site {name}")
@@ -53,7 +69,8 @@ def _entry(name: str, spec: Any, where: str) -> SiteEntry:
     if not isinstance(timeout, int | float) or not 0 < timeout <= 60:
         raise UsageError(f"{where}: site {name}: timeout must be 0-60 seconds")
     return SiteEntry(check_site(name), None if cron is None else str(cron),
-                     None if every is None else float(every), float(timeout))  # fmt: skip
+                     None if every is None else float(every), float(timeout),
+                     _alerts(spec, f"{where}: site {name}"))  # fmt: skip
 
 
 def load_fleet_file(path: Path) -> list[SiteEntry]:
