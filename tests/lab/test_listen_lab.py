@@ -115,7 +115,7 @@ def _listen_while_talking(state: LabState, sensor: str, dumps_to: tuple[Path, Pa
 
 def test_lab_capture_read_back_names_the_announcing_devices(default_lab: LabState, tmp_path: Path) -> None:
     """``lab capture`` (devices re-announce, no scanner) then ``listen --read``: 0 false positives, and
-    every Hikvision/Dahua device that announced itself is reported, banned, with the right maker."""
+    every Hikvision/Dahua device that announced itself is reported with the right maker, banned or suspect."""
     state = default_lab
     cap = tmp_path / "site.pcap"
     done = subprocess.run([sys.executable, "-m", "netfinger", "lab", "capture", "--name", state.name,
@@ -137,7 +137,11 @@ def test_lab_capture_read_back_names_the_announcing_devices(default_lab: LabStat
     assert len(banned_heard) >= 10, "too few Hikvision/Dahua devices announced themselves"
     missed = {ip: hosts[ip]["manufacturer"] for ip in banned_heard if named.get(ip) != truth[ip]}
     assert not missed, missed
-    assert all(hosts[ip]["banned"] for ip in banned_heard)
+    # Covered makers all land in a covered tier: banned where the traffic carries a strong native
+    # signal, suspect where it only names the maker (issue 11: one naming signal never bans).
+    assert {ip: hosts[ip]["status"] for ip in banned_heard
+            if hosts[ip]["status"] not in ("banned", "suspect")} == {}
+    assert any(hosts[ip]["status"] == "banned" for ip in banned_heard)
     assert sum(1 for ip in banned_heard if hosts[ip]["model"]) >= len(banned_heard) // 2
     chatty = [h for h in hosts.values() if {"dhcp", "dns-query"} <= set(h.get("signals", []))]
     assert len(chatty) >= 3  # the chatter sections: DHCP at boot, cloud lookups
