@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import socket
 import time
@@ -30,9 +31,9 @@ MAX_PER_SOURCE = 256  # handled per source address; an honest device sends a few
 BATCH = 64  # datagrams read before the loop gets a turn (the sender and the other probes must run)
 # Unicast follow-ups, as fractions of the listen window: after the multicast answers (and any flood)
 # are in, and again for hosts found late or answers lost on the wire.
-FOLLOW_UPS = (0.45, 0.7, 0.9)
+FOLLOW_UPS = (0.35, 0.55, 0.75, 0.9)
 # After the window, a live host asked fewer than this many times directly gets a late round.
-LATE_MIN_ASKS = 2
+LATE_MIN_ASKS = 4  # with one reply in five lost: a device missed 1 time in 625 (0.2 ** 4)
 LATE_GRACE = 0.75  # seconds, at least; a quarter of the window when that is longer
 SETTLE_LIMIT = 6.0  # seconds a probe waits, at most, for the ARP/TCP sweep to finish finding hosts
 LATE_ROUND = 1.0  # seconds between asks to new hosts while the ARP/TCP sweeps still find them
@@ -311,7 +312,8 @@ async def late_follow_ups(ex: Exchange, follow: Channel, asked: dict[str, int],
 async def late_round(ex: Exchange, follow: Channel, asked: dict[str, int],
                      follow_ups: Callable[[Sequence[str] | None], Sequence[Send]]) -> None:
     """Hosts that turned up late (a busy machine, a lossy wire) and were asked fewer than
-    ``LATE_MIN_ASKS`` times get that many asks now, and a short grace for the answers."""
+    ``LATE_MIN_ASKS`` times are asked until they were asked that often, with a short grace after the
+    last ask. Hosts found in time were asked by every in-window round, so this costs nothing then."""
     settled = ex.ctx.hosts_settled
     if settled is not None and not settled.is_set():  # the ARP/TCP sweep is still finding hosts
         with contextlib.suppress(TimeoutError):
@@ -322,9 +324,14 @@ async def late_round(ex: Exchange, follow: Channel, asked: dict[str, int],
         return
     grace = max(LATE_GRACE, ex.ctx.timeout / 4)
     before = len(ex.credited.get(FOLLOW_UP, []))
-    for i in range(LATE_MIN_ASKS):  # each wait is measured from its own send, however late that went
-        wait = grace if i == LATE_MIN_ASKS - 1 else grace / 2
-        await run_window(ex, [(0.0, follow, Step(0.0, lambda: follow_ups(late)))], wait)
+    answered = ex.answered or set()
+    while True:  # each wait is measured from its own send, however late that went
+        due = [ip for ip in late if ip not in answered and asked.get(ip, 0) < LATE_MIN_ASKS]
+        if not due:
+            break
+        last = all(asked.get(ip, 0) + 1 >= LATE_MIN_ASKS for ip in due)
+        await run_window(ex, [(0.0, follow, Step(0.0, functools.partial(follow_ups, due)))],
+                         grace if last else grace / 2)
     found = len(ex.credited.get(FOLLOW_UP, [])) - before
     hosts = "host" if len(late) == 1 else "hosts"
     ex.extra_notes.append(f"{len(late)} {hosts} found late asked again after the window ({found} answered)")
