@@ -35,11 +35,14 @@ def udp_socket(ip: str, port: int, groups: Iterable[str]) -> socket.socket:
     return sock
 
 
-def tcp_socket(port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def tcp_socket(port: int, family: socket.AddressFamily = socket.AF_INET) -> socket.socket:
+    """A listening TCP socket on every address of ``family`` (IPv6: IPv6 only, ``[::]:port``)."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
     try:
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("0.0.0.0", port))
+        sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", port))
         sock.listen(LISTEN_BACKLOG)
         sock.setblocking(False)
     except OSError:
@@ -75,14 +78,4 @@ def udp6_socket(port: int, device_if: str) -> socket.socket:
 
 def tcp6_socket(port: int) -> socket.socket:
     """IPv6 only, [::]:port: the same service on the device's link-local address."""
-    sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("::", port))
-        sock.listen(LISTEN_BACKLOG)
-        sock.setblocking(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
+    return tcp_socket(port, socket.AF_INET6)
