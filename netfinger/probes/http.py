@@ -16,6 +16,7 @@ from netfinger.protocols.http_observations import identification, landing_page
 
 TLS_PORTS = frozenset({443, 8443})
 FAVICON_LIMIT = 64 * 1024
+LANES = 2  # keep-alive connections per port for the identification pages
 
 
 class HttpProbe(Probe):
@@ -68,9 +69,9 @@ class HttpProbe(Probe):
                               protocol="http" if obs else "tcp"))
             return 0
         obs += landing_page(resp, port, f"{base}/")
-        for req in identification_requests():
+        requests = identification_requests()
+        for req, result in zip(requests, await self._in_lanes(ctx, session, requests), strict=True):
             path = req[1]
-            result = await self._get(ctx, session, req)
             notes += [n for n in read_anomalies("http", port, result) if n not in notes]
             sub = http.parse_response(result.data)
             if not sub.valid:
@@ -81,6 +82,26 @@ class HttpProbe(Probe):
         ctx.emit(Sighting(ip=ip, observations=tuple(obs), raw=tuple(raws), anomalies=tuple(notes),
                           protocol="http"))
         return 1
+
+    async def _in_lanes(self, ctx: ScanContext, session: KeepAlive,
+                        requests: list[tuple[str, str, bytes, str]]) -> list[TcpResult]:
+        """The requests over ``LANES`` keep-alive connections at once (the first one ``session``), in
+        turn on each: one connection's round trips one after another were the scan's longest tail."""
+        lanes = [session] + [KeepAlive(session.host, session.port, session.seconds, tls=session.tls,
+                                       done=http_done) for _ in range(LANES - 1)]
+
+        async def lane(k: int) -> list[TcpResult]:
+            return [await self._get(ctx, lanes[k], req) for req in requests[k::LANES]]
+
+        try:
+            done = await asyncio.gather(*(lane(k) for k in range(LANES)))
+        finally:
+            for extra in lanes[1:]:
+                await extra.aclose()
+        out: list[TcpResult] = [TcpResult(False)] * len(requests)
+        for k, results in enumerate(done):
+            out[k::LANES] = results
+        return out
 
     async def _host(self, ctx: ScanContext, ip: str) -> int:
         counts = await asyncio.gather(*(self._port(ctx, ip, port) for port in ctx.http_ports))
