@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from netfinger.evidence import Observation, Sighting
+from netfinger.probes.deadline import deadline
 from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext, Skipped
 
 SWEEP_PORTS = (80, 554, 8000, 37777, 443)
@@ -66,7 +67,7 @@ async def knock(ip: str, port: int, seconds: float) -> str:
 
             loop.add_writer(sock.fileno(), wake)
             try:
-                async with asyncio.timeout(seconds):
+                async with deadline(seconds):  # a held-up loop is not a closed port
                     await ready
             except TimeoutError:
                 return ""

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from netfinger.probes.deadline import deadline, deadline_at
 from netfinger.protocols.http import MAX_RESPONSE_BYTES
 
 
@@ -57,13 +58,13 @@ def tls_context() -> ssl.SSLContext:
     return _TLS
 
 
-async def _read(reader: asyncio.StreamReader, deadline: float, limit: int,
+async def _read(reader: asyncio.StreamReader, until: float, limit: int,
                 done: Callable[[bytes], bool] | None) -> tuple[bytes, str]:
     """Read until ``done``, EOF, ``limit`` bytes or the deadline; returns the bytes and why it stopped."""
     buf = bytearray()
     ended = "cap"
     try:
-        async with asyncio.timeout_at(deadline):  # the loop's clock is time.monotonic()
+        async with deadline_at(until):  # the loop's clock is time.monotonic()
             while len(buf) < limit:
                 chunk = await reader.read(min(65536, limit - len(buf)))
                 if not chunk:
@@ -94,7 +95,8 @@ async def request(host: str, port: int, payload: bytes, seconds: float, *, tls: 
 
     A request that was accepted and sent but got not one byte back in time is sent once more on a
     new connection with twice the time: an embedded web server busy with something else (or a
-    scanner on a starved machine) is slow, not absent. Timeouts use ``asyncio.timeout`` rather than
+    scanner on a starved machine) is slow, not absent. Timeouts are ``probes.deadline`` (``asyncio.timeout``
+    that a held-up loop does not turn into failures) rather than
     ``wait_for``, which wraps each await in a task of its own: at thousands of requests a scan that
     was a good part of the scanner's CPU.
     """
@@ -115,7 +117,7 @@ class Connection:
 async def connect(host: str, port: int, seconds: float, tls: bool, limit: int) -> Connection | TcpResult:
     """An open connection (with the peer's certificate when ``tls``), or the failed result."""
     try:
-        async with asyncio.timeout(seconds):
+        async with deadline(seconds):
             reader, writer = await asyncio.open_connection(
                 host, port, ssl=tls_context() if tls else None, server_hostname="" if tls else None,
                 limit=limit)
@@ -135,7 +137,7 @@ async def exchange(conn: Connection, payload: bytes, seconds: float, limit: int,
     try:
         if payload:
             conn.writer.write(payload)
-            async with asyncio.timeout(seconds):
+            async with deadline(seconds):
                 await conn.writer.drain()
         data, ended = await _read(conn.reader, time.monotonic() + (read_time or seconds), limit, done)
         return TcpResult(True, data, conn.cert, cut=len(data) >= limit, ended=ended)
@@ -161,7 +163,7 @@ async def _request_once(host: str, port: int, payload: bytes, seconds: float, tl
 
 async def is_open(host: str, port: int, seconds: float) -> bool:
     try:
-        async with asyncio.timeout(seconds):
+        async with deadline(seconds):
             _, writer = await asyncio.open_connection(host, port)
     except (TimeoutError, OSError):
         return False
