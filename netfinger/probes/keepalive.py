@@ -1,4 +1,5 @@
-"""One host port's HTTP requests over as few connections as the server allows (HTTP/1.1 keep-alive).
+"""One host port's requests over as few connections as the server allows (HTTP/1.1 keep-alive; RTSP's
+persistent connections with ``reusable=rtsp.keeps_alive``).
 
 The http probe asks each web port for its landing page and a handful of read-only identification
 pages. One connection (and, on the TLS ports, one handshake) per request was most of a scan's CPU time:
@@ -27,6 +28,7 @@ class KeepAlive:
     tls: bool = False
     done: Callable[[bytes], bool] | None = None
     limit: int = MAX_RESPONSE_BYTES
+    reusable: Callable[[bytes], bool] = keeps_alive  # may this response's connection carry the next?
     connections: int = 0  # opened so far (for the tests and the bench)
     reuse: bool = True
     _conn: Connection | None = field(default=None, repr=False)
@@ -62,7 +64,7 @@ class KeepAlive:
 
     async def _settle(self, result: TcpResult) -> None:
         """Keep the connection for the next request only after a whole keep-alive response."""
-        if not (self.reuse and result.ended == "done" and not result.error and keeps_alive(result.data)):
+        if not (self.reuse and result.ended == "done" and not result.error and self.reusable(result.data)):
             await self._drop()
 
     async def _drop(self) -> None:

@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 from netfinger.evidence import Observation, RawReply, Sighting, bounded
 from netfinger.probes.fanout import for_each_host
 from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.keepalive import KeepAlive
 from netfinger.probes.onvif_auth import device_information
-from netfinger.probes.tcpio import request
+from netfinger.probes.tcpio import TcpResult
 from netfinger.protocols import http, onvif
 
 MAX_ONVIF_BYTES = 64 * 1024
@@ -73,18 +74,28 @@ class OnvifProbe(Probe):
     def __init__(self) -> None:
         self._ticks: Ticks | None = None
 
-    async def _post(self, ctx: ScanContext, host: str, port: int, path: str, body: bytes) -> bytes:
+    async def _post(self, ctx: ScanContext, session: KeepAlive, path: str, body: bytes) -> bytes:
         await ctx.pace()
-        req = http.build_request("POST", http.host_header(host, port), path, body,
-                                 onvif.CONTENT_TYPE)
-        result = await request(host, port, req, ctx.io_timeout, limit=MAX_ONVIF_BYTES, done=http.is_complete)
-        return result.data
+        req = http.build_request("POST", http.host_header(session.host, session.port), path, body,
+                                 onvif.CONTENT_TYPE, keep_alive=True)
+        return (await request(session, req)).data
 
     async def _endpoint(self, ctx: ScanContext, host: str, port: int, path: str,
                         raws: list[RawReply]) -> list[Observation]:
+        session = KeepAlive(host, port, ctx.io_timeout, done=http.is_complete, limit=MAX_ONVIF_BYTES)
+        try:
+            return await self._ask(ctx, session, path, raws)
+        finally:
+            await session.aclose()
+
+    async def _ask(self, ctx: ScanContext, session: KeepAlive, path: str,
+                   raws: list[RawReply]) -> list[Observation]:
+        """GetSystemDateAndTime, then GetDeviceInformation (without credentials, and with each given
+        set until one answers), over one connection where the device keeps it open."""
+        host, port = session.host, session.port
         source = f"http://{http.url_host(host)}:{port}{path}"
         out: list[Observation] = []
-        raw = await self._post(ctx, host, port, path, onvif.build_get_system_date_and_time())
+        raw = await self._post(ctx, session, path, onvif.build_get_system_date_and_time())
         if raw:
             raws.append(RawReply.capture("onvif", f"{source} GetSystemDateAndTime", raw))
         resp = http.parse_response(raw)
@@ -94,7 +105,7 @@ class OnvifProbe(Probe):
                 out.append(Observation("onvif.envelope", bounded(sdt.envelope), port, source))
             if "timezone" in sdt.fields:
                 out.append(Observation("onvif.timezone", bounded(sdt.fields["timezone"]), port, source))
-        raw = await self._post(ctx, host, port, path, onvif.build_get_device_information())
+        raw = await self._post(ctx, session, path, onvif.build_get_device_information())
         if raw:
             raws.append(RawReply.capture("onvif", f"{source} GetDeviceInformation", raw))
         resp = http.parse_response(raw)
@@ -141,3 +152,8 @@ class OnvifProbe(Probe):
         started = time.monotonic()
         count, _ = await for_each_host(ctx, lambda ip: self._host(ctx, ip))
         return Completed(self.name, count, time.monotonic() - started)
+
+
+async def request(session: KeepAlive, payload: bytes) -> TcpResult:
+    """The probe's TCP seam: one request on the endpoint's keep-alive connection."""
+    return await session.request(payload)

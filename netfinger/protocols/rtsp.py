@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netfinger.evidence import Observation, bounded
-from netfinger.protocols.http import HttpResponse, auth_challenges, parse_response
+from netfinger.protocols.http import HttpResponse, auth_challenges, head_end, is_complete, parse_response
 
 RTSP_PORT = 554
 USER_AGENT = "netfinger/0.1"
@@ -18,6 +18,15 @@ def build_request(method: str, url: str, cseq: int) -> bytes:
 
 def parse(data: bytes) -> HttpResponse:
     return parse_response(data, "RTSP")
+
+
+def keeps_alive(data: bytes) -> bool:
+    """True when ``data`` is one whole RTSP response after which the connection may carry the next
+    request (RTSP/1.0 connections persist unless the server says ``Connection: close``)."""
+    if not data.startswith(b"RTSP/1.0") or not is_complete(data):
+        return False
+    tokens = {t.strip().lower() for t in parse(data[: head_end(data)]).header("Connection").split(",")}
+    return "close" not in tokens
 
 
 def sdp_markers(body: bytes) -> dict[str, str]:

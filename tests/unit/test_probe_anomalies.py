@@ -121,7 +121,8 @@ def _fixed(result: TcpResult) -> Any:
 def test_http_and_rtsp_probes_attach_read_anomalies(monkeypatch: pytest.MonkeyPatch) -> None:
     dripping = TcpResult(True, b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\nab", ended="timeout")
     monkeypatch.setattr(http_probe, "request", by_session(_fixed(dripping)))
-    monkeypatch.setattr(rtsp_probe, "request", _fixed(TcpResult(True, b"RTSP/1.0 2", ended="reset")))
+    reset = TcpResult(True, b"RTSP/1.0 2", ended="reset")
+    monkeypatch.setattr(rtsp_probe, "request", by_session(_fixed(reset)))
     ctx, seen = make_ctx(live=("10.77.0.60",))
     ctx.http_ports = (80,)
     asyncio.run(http_probe.HttpProbe().run(ctx))

@@ -74,7 +74,7 @@ def test_rtsp_probe(monkeypatch: pytest.MonkeyPatch) -> None:
         (554, "OPTIONS"): capture("rtsp/hikvision_options_200.txt"),
         (554, "DESCRIBE"): capture("rtsp/hikvision_describe_401.txt"),
     }
-    monkeypatch.setattr(rtsp_probe, "request", canned(answers))
+    monkeypatch.setattr(rtsp_probe, "request", by_session(canned(answers)))
     ctx, seen = make_ctx(live=("10.77.0.9",))
     asyncio.run(rtsp_probe.RtspProbe().run(ctx))
     assert {("rtsp.status", "200 OK"), ("rtsp.auth.realm", "IP Camera(C2875)")} <= fields(seen)
@@ -106,7 +106,7 @@ def test_onvif_probe_uses_only_the_hosts_own_xaddr(monkeypatch: pytest.MonkeyPat
     answers = {
         (80, "POST /onvif/device_service"): b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(sdt) + sdt
     }
-    monkeypatch.setattr(onvif_probe, "request", canned(answers))
+    monkeypatch.setattr(onvif_probe, "request", by_session(canned(answers)))
     ctx, seen = make_ctx(live=("10.77.0.9", "10.77.0.10"))
     xaddrs = {
         "10.77.0.9": ["http://10.77.0.9/onvif/device_service", "http://10.99.0.1/onvif/device_service"],
