@@ -221,14 +221,19 @@ async def after_sweep(ctx: ScanContext) -> None:
                 await ctx.sweep_sent.wait()
 
 
-async def run_window(ex: Exchange, plan: Sequence[tuple[float, Channel, Step]], window: float) -> None:
-    """Send ``plan`` and read every channel for ``window`` seconds, then drain what is queued."""
+async def run_window(ex: Exchange, plan: Sequence[tuple[float, Channel, Step]], window: float,
+                     until: asyncio.Event | None = None) -> None:
+    """Send ``plan`` and read every channel for ``window`` seconds (less if ``until`` is set first),
+    then drain what is queued."""
     await after_sweep(ex.ctx)
     start = time.monotonic()
-    tasks = [asyncio.create_task(ex.receive(chan)) for chan in ex.channels]
+    tasks: list[asyncio.Task[object]] = [asyncio.create_task(ex.receive(chan)) for chan in ex.channels]
     tasks.append(asyncio.create_task(_send_plan(ex.ctx, start, plan, ex.groups)))
+    ender: asyncio.Task[object] | None = asyncio.create_task(until.wait()) if until is not None else None
+    tasks += [ender] if ender is not None else []
     try:
-        await asyncio.wait(tasks, timeout=max(0.0, start + window - time.monotonic()))
+        await asyncio.wait(tasks if ender is None else [ender],
+                           timeout=max(0.0, start + window - time.monotonic()))
     finally:
         for task in tasks:
             task.cancel()
@@ -322,8 +327,8 @@ async def late_follow_ups(ex: Exchange, follow: Channel, asked: dict[str, int],
         return follow_ups([ip for ip in live if not asked.get(ip)])
 
     settled = ex.ctx.hosts_settled
-    while settled is not None and not settled.is_set():
-        await run_window(ex, [(0.0, follow, Step(0.0, fresh))], LATE_ROUND)
+    while settled is not None and not settled.is_set():  # each round ends early once the sweeps end
+        await run_window(ex, [(0.0, follow, Step(0.0, fresh))], LATE_ROUND, until=settled)
 
 
 async def late_round(ex: Exchange, follow: Channel, asked: dict[str, int],
