@@ -147,13 +147,40 @@ def test_ipv6_host_merges_with_its_ipv4_host(
 
 
 def test_ipv6_only_unit_identified(field_lab: LabState, ipv6_scan: tuple[dict[str, Any], Path]) -> None:
-    only = next(d for d in field_lab.devices if d.name.startswith("y-"))
+    only = next(d for d in field_lab.devices if d.name == "y-dahua-ipv6-only")
     hosts = [h for h in ipv6_scan[0]["hosts"] if h["mac"] == only.mac]
     assert len(hosts) == 1
     host = hosts[0]
     assert host["ip"] is None and host["ipv6"] == [f"{link_local(only.mac)}%eth0"]
     assert host["manufacturer"] == only.expect["manufacturer"]
     assert "http" in host["protocols"]
+
+
+def test_ipv6_only_unit_identified_through_mdns_on_ff02_fb(
+    field_lab: LabState, ipv6_scan: tuple[dict[str, Any], Path]
+) -> None:
+    """A unit whose IPv6 side answers only mDNS (and the echo): its OUI alone would leave it suspect;
+    the advert's instance, heard over IPv6, names the model and bans it."""
+    unit = next(d for d in field_lab.devices if d.name == "y-hik-ipv6-mdns")
+    (host,) = [h for h in ipv6_scan[0]["hosts"] if h["mac"] == unit.mac]
+    assert host["ip"] is None and host["ipv6"] == [f"{link_local(unit.mac)}%eth0"]
+    assert "mdns" in host["protocols"]
+    assert (host["manufacturer"], host["model"], host["banned"]) == (
+        unit.expect["manufacturer"], unit.expect["model"], True)
+    fired = {e["rule"] for e in host["evidence"]}
+    assert "mdns.hik.instance" in fired, host["evidence"]
+    dual = next(d for d in field_lab.devices if d.ipv6 and d.ip.startswith("10."))
+    (merged,) = [h for h in ipv6_scan[0]["hosts"] if h["mac"] == dual.mac]  # mDNS over IPv6 merged by MAC
+    assert merged["ip"] == dual.ip and merged["ipv6"] == [f"{link_local(dual.mac)}%eth0"]
+
+
+def test_mdns_over_ipv6_only_with_the_flag(
+    field_lab: LabState, routed_scan: tuple[dict[str, Any], Path], ipv6_scan: tuple[dict[str, Any], Path]
+) -> None:
+    assert packets(routed_scan[1], "ip6 and udp port 5353") == []
+    asked = packets(ipv6_scan[1], f"ip6 and ether src {field_lab.scanner_mac} and dst host ff02::fb "
+                                  "and udp dst port 5353")
+    assert asked, "no mDNS query to ff02::fb with --ipv6"
 
 
 def test_ipv6_traffic_is_link_local_only(field_lab: LabState, ipv6_scan: tuple[dict[str, Any], Path]) -> None:
