@@ -108,7 +108,7 @@ def test_factory_default_units_heard_and_never_contacted(
     report, pcap = routed_scan
     by_ip = _by_ip(report)
     factory = [d for d in field_lab.devices if d.name.startswith("x-")]
-    assert len(factory) == 2
+    assert len(factory) == 3  # Hikvision 192.0.0.64, Dahua 192.168.1.108, and one with no address
     for dev in factory:
         host = by_ip.get(dev.ip)
         assert host is not None, f"{dev.name} not reported"
@@ -122,6 +122,25 @@ def test_factory_default_units_heard_and_never_contacted(
     assert sent == []
     heard = packets(pcap, f"ip and src host {factory[0].ip}")
     assert heard, "the capture saw nothing from the factory-default unit, so it proves nothing"
+
+
+def test_unit_with_no_address_heard_at_the_link_layer_and_never_contacted(
+    field_lab: LabState, routed_scan: tuple[dict[str, Any], Path]
+) -> None:
+    """A unit at 0.0.0.0 answers the SADP inquiry (and says Hello) to the group from 0.0.0.0: the kernel
+    drops that before any UDP socket, the link-layer listener hears it, and nothing is sent to it."""
+    report, pcap = routed_scan
+    unit = next(d for d in field_lab.devices if d.ip == "0.0.0.0")
+    (host,) = [h for h in report["hosts"] if h["mac"] == unit.mac]
+    assert (host["ip"], host.get("outside_targets"), host.get("mac_source")) == ("0.0.0.0", True, "link")
+    assert "heard on the link; not contacted" in host["anomalies"]
+    assert "sadp" in host["protocols"]
+    got = {k: host[k] for k in ("manufacturer", "model", "firmware", "banned")}
+    assert got == {k: unit.expect[k] for k in got}
+    assert packets(pcap, f"ether src {unit.mac} and src host 0.0.0.0 and udp dst port 37020"), \
+        "the unit sent nothing from 0.0.0.0: the check below would prove nothing"
+    assert packets(pcap, f"ether dst {unit.mac}") == []  # not a frame to it, not even at the link layer
+    assert packets(pcap, "ip and dst host 0.0.0.0") == []
 
 
 def test_no_ipv6_packet_without_the_flag(
