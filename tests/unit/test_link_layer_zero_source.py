@@ -18,6 +18,7 @@ from netfinger.lab.scale import plan_lab
 from netfinger.lab.site import load_site
 from netfinger.lab.wire.sadp import build_hello
 from netfinger.lab.wire.udpframe import build_udp_frames, destination_mac
+from netfinger.probes.dhip import DhipProbe
 from netfinger.probes.exchange import LINK, Exchange
 from netfinger.probes.linklayer import LinkUnwrap, unwrap, zero_source_filter
 from netfinger.probes.sadp import SadpProbe
@@ -113,3 +114,21 @@ def test_lab_unit_with_no_address_and_its_hello() -> None:
                      b"<DeviceType>142378</DeviceType>\r\n<MAC>c4-2f-90-1d-6e-08</MAC>\r\n</Hello>")
     reply = sadp.parse_reply(hello)
     assert reply.valid and reply.get("Types") == "hello" and reply.mac == UNIT_MAC
+
+
+def test_dhip_answer_from_0_0_0_0_on_the_link_layer_channel() -> None:
+    data = capture("dhip/dahua_ipc-hdw1431t1-s4_compact.bin")
+    frames = build_udp_frames(OTHER_MAC, "01:00:5e:7f:ff:fb", ("0.0.0.0", 37810), ("239.255.255.251", 37810),
+                              data)
+    ctx, seen = make_ctx(targets="10.79.0.0/24", onlink="10.79.0.0/24")
+    probe = DhipProbe()
+    ex = Exchange(ctx, "dhip", lambda d, a: probe._handle(ctx, d, a), ("239.255.255.251",))
+    reader, writer = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    with reader, writer:
+        for frame in frames:
+            writer.send(frame)
+        reader.setblocking(False)
+        ex.read_batch(ex.add(LINK, reader, LinkUnwrap(37810)), bytearray(MAX_DATAGRAM), 8)
+    (sighting,) = seen
+    assert (sighting.ip, sighting.mac, sighting.link) == ("0.0.0.0", OTHER_MAC, True)
+    assert sighting.raw[0].data == data and ("dhip.DeviceType", "IPC-HDW1431T1-S4") in fields(seen)
