@@ -9,9 +9,11 @@ and only link-local IPv6 with it (root only; skipped otherwise).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,3 +210,48 @@ def test_ipv6_traffic_is_link_local_only(field_lab: LabState, ipv6_scan: tuple[d
     assert packets(pcap, mine), "no IPv6 sent with --ipv6: the check below would prove nothing"
     scoped = "src net fe80::/10 and (dst net fe80::/10 or dst net ff02::/16)"
     assert packets(pcap, f"{mine} and not ({scoped})") == []
+
+
+def _group_socket_open(lab: LabState) -> bool:
+    """The scan's SADP group socket (bound to 37020 in the scanner namespace) is open."""
+    done = subprocess.run(["ip", "netns", "exec", lab.scanner_ns, "ss", "-Hlun", "sport = :37020"],
+                          capture_output=True, text=True, timeout=30, check=False)
+    return bool(done.stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def hello_scan(field_lab: LabState, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A scan during which every lab device comes up again (SIGUSR1: the units say Hello), sent once the
+    scan's group socket is open: the Hellos arrive inside its listen window."""
+    out = tmp_path_factory.mktemp("hello") / "report.json"
+    cmd = ["ip", "netns", "exec", field_lab.scanner_ns, str(NETFINGER), "scan", "--quiet", "--timeout", "5",
+           "--json", str(out), field_lab.subnet]
+    scan = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not _group_socket_open(field_lab):
+            assert scan.poll() is None and time.monotonic() < deadline, "no group socket opened"
+        assert field_lab.emulator_pid
+        os.kill(field_lab.emulator_pid, signal.SIGUSR1)
+        _, err = scan.communicate(timeout=300)
+    finally:
+        if scan.poll() is None:
+            scan.kill()
+            scan.wait()
+    assert scan.returncode == 0, err
+    report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return report
+
+
+def test_sadp_hellos_heard_from_a_target_and_from_a_unit_with_no_address(
+    field_lab: LabState, hello_scan: dict[str, Any]
+) -> None:
+    said = {d.mac for d in field_lab.devices if d.name in ("s-hik-ds2cd2143g0-2020", "x-hik-no-address")}
+    assert len(said) == 2
+    hello = {h["mac"]: h for h in hello_scan["hosts"]
+             if any(o["field"] == "sadp.Types" and o["value"] == "hello" for o in h["observations"])}
+    assert said <= set(hello), sorted(hello)
+    inside = next(d for d in field_lab.devices if d.name == "s-hik-ds2cd2143g0-2020")
+    assert hello[inside.mac]["ip"] == inside.ip and not hello[inside.mac].get("outside_targets")
+    unit = next(d for d in field_lab.devices if d.ip == "0.0.0.0")
+    assert hello[unit.mac]["ip"] == "0.0.0.0" and hello[unit.mac]["outside_targets"] is True
