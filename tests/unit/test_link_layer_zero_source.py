@@ -132,3 +132,35 @@ def test_dhip_answer_from_0_0_0_0_on_the_link_layer_channel() -> None:
     (sighting,) = seen
     assert (sighting.ip, sighting.mac, sighting.link) == ("0.0.0.0", OTHER_MAC, True)
     assert sighting.raw[0].data == data and ("dhip.DeviceType", "IPC-HDW1431T1-S4") in fields(seen)
+
+
+def test_kernel_filter_passes_only_udp_from_0_0_0_0_to_the_port() -> None:
+    """The BPF program itself, run by the kernel on a Unix datagram socket (it sees the frame from byte
+    0, as a packet socket does): no root and no network needed."""
+    import ctypes
+
+    from netfinger.probes.linklayer import SO_ATTACH_FILTER
+
+    code = zero_source_filter(37020)
+    buf = ctypes.create_string_buffer(code)
+    (hello,) = frames_from(UNIT_MAC, b"x")
+    first, later = frames_from(UNIT_MAC, b"y" * 3000)[:2]
+    addressed = build_udp_frames(UNIT_MAC, "01:00:5e:7f:ff:fa", ("10.79.0.5", 37020), GROUP, b"x")[0]
+    other_port = build_udp_frames(UNIT_MAC, "01:00:5e:7f:ff:fb", ("0.0.0.0", 37810),
+                                  ("239.255.255.251", 37810), b"x")[0]
+    tcp = hello[:23] + b"\x06" + hello[24:]
+    arp = hello[:12] + b"\x08\x06" + hello[14:]
+    reader, writer = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    with reader, writer:
+        reader.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER,
+                          struct.pack("HL", len(code) // 8, ctypes.addressof(buf)))
+        for frame in (hello, addressed, other_port, tcp, arp, first, later):
+            writer.send(frame)
+        reader.setblocking(False)
+        passed = []
+        while True:
+            try:
+                passed.append(reader.recv(4096))
+            except BlockingIOError:
+                break
+    assert passed == [hello, first, later]  # a later fragment carries no port: the reassembly decides
