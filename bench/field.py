@@ -64,15 +64,23 @@ def identification(nf: str, state: dict[str, Any], workdir: Path) -> None:
     print(f"    routed recall   maker {r_maker}/{r_n} ({r_maker / r_n:.0%})  model {r_model}/{r_n}  "
           f"MAC stated by the device {stated}/{len(routed)}")
     print(f"    on-link recall  maker {o_maker}/{o_n} ({o_maker / o_n:.0%})  model {o_model}/{o_n}")
-    factory = [d for d in state["devices"] if d["name"].startswith("x-")]
-    heard = [d for d in factory if hosts.get(d["ip"], {}).get("outside_targets")
-             and hosts[d["ip"]]["mac"] == d["mac"]]
-    print(f"    factory-default units reported (outside the targets, right MAC): {len(heard)}/{len(factory)}")
+    by_mac = {h["mac"]: h for h in report["hosts"] if h.get("mac")}
+    for label, group in (("factory-default units", [d for d in state["devices"] if d["name"].startswith("x-")
+                                                     and d["ip"] != "0.0.0.0"]),
+                         ("units with no address (0.0.0.0)", [d for d in state["devices"]
+                                                              if d["ip"] == "0.0.0.0"])):
+        heard = [d for d in group if by_mac.get(d["mac"], {}).get("outside_targets")
+                 and by_mac[d["mac"]]["ip"] == d["ip"]
+                 and by_mac[d["mac"]].get("manufacturer") == d["expect"]["manufacturer"]]
+        print(f"    {label} reported (outside the targets, right MAC and maker): {len(heard)}/{len(group)}")
     m6, report6 = _scan(nf, state, workdir / "field6.json", ["--ipv6", state["subnet"]])
     only = [d for d in state["devices"] if d["name"].startswith("y-")]
     by_mac = {h["mac"]: h for h in report6["hosts"] if h.get("mac")}
     found = [d for d in only if by_mac.get(d["mac"], {}).get("manufacturer") == d["expect"]["manufacturer"]]
-    _line("scan of own /24 with --ipv6", m6, f"IPv6-only units identified {len(found)}/{len(only)}")
+    via_mdns = [d for d in found if "mdns" in by_mac[d["mac"]]["protocols"]
+                and by_mac[d["mac"]].get("model") == d["expect"]["model"]]
+    _line("scan of own /24 with --ipv6", m6, f"IPv6-only units identified {len(found)}/{len(only)} "
+          f"(model from mDNS over IPv6: {len(via_mdns)})")
 
 
 def offlink_16(nf: str, state: dict[str, Any], workdir: Path, nmap: bool) -> None:

@@ -21,10 +21,12 @@ from netfinger.lab.wire import onvif as wire_onvif
 from netfinger.lab.wire import sadp as wire_sadp
 from netfinger.lab.wire import ssdp as wire_ssdp
 from netfinger.lab.wire import textmsg as wire_textmsg
+from netfinger.lab.wire import udpframe as wire_udpframe
 from netfinger.lab.wire import wsd as wire_wsd
 from netfinger.passive.interface import LINKTYPE_ETHERNET, Record
 from netfinger.passive.readers import CaptureError, open_capture
 from netfinger.passive.session import PassiveSession
+from netfinger.probes.linklayer import LinkUnwrap
 from netfinger.protocols import (
     arp,
     dhcp,
@@ -164,6 +166,16 @@ def _dhcp(data: bytes) -> object:
     return dhcp.observations(dhcp.parse_v4(data), "x") + dhcp.observations(dhcp.parse_v6(data), "x")
 
 
+def _mdns_response(data: bytes) -> object:
+    return [mdns.observations(rec) for rec in mdns.parse_response(data) or []]
+
+
+def _link_frames(data: bytes) -> object:
+    """A link-layer channel's reader over the frame and, split where a fragment would end, its pieces."""
+    reader = LinkUnwrap(37020)
+    return reader(data), reader(data[:1514]), reader(data[1514:])
+
+
 def _tls_handshake(data: bytes) -> object:
     return tls_handshake.client_hello_sni(data), tls_handshake.server_certificates(data)
 
@@ -188,6 +200,8 @@ TARGETS: dict[str, Target] = {
     "arp_frame": arp.parse_frame,
     "arp_proc": lambda d: arp.parse_proc_arp(_text(d)),
     "mdns_txt": _mdns_txt,
+    "mdns_response": _mdns_response,
+    "linklayer": _link_frames,
     "tcp_banner": tcp.render_banner,
     "xmlsafe": _xml,
     "wire.wsd": wire_wsd.parse_probe,
@@ -222,6 +236,25 @@ def _certificate() -> bytes:
 def _mdns_query() -> bytes:
     labels = b"".join(bytes([len(p)]) + p for p in (b"_services", b"_dns-sd", b"_udp", b"local"))
     return b"\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00" + labels + b"\x00\x00\x0c\x00\x01"
+
+
+def _mdns_responses() -> list[bytes]:
+    svc = wire_mdns.Service("_CGI._tcp.local.", "HIKVISION DS-2CD2043G2-I - F23456789._CGI._tcp.local.", 80,
+                            (("model", "DS-2CD2043G2-I"),))
+    out = []
+    for address in ("10.79.0.21", "fe80::c256:e3ff:fe5a:7b9c"):
+        host = wire_mdns.Host("DS-2CD2043G2-I20210315AAWRF23456789.local.", address, (svc,))
+        out.append(wire_mdns.build_announcement(host) or b"")
+    return out
+
+
+def _zero_source_frames() -> list[bytes]:
+    out = []
+    for name in ("sadp/hikvision_tsc_hello.xml", "sadp/hikvision_ds-2cd2320d-i_probematch.xml"):
+        payload = (CAPTURES / name).read_bytes() * 2  # past one frame: two fragments
+        out += wire_udpframe.build_udp_frames("c4:2f:90:1d:6e:08", "01:00:5e:7f:ff:fa", ("0.0.0.0", 37020),
+                                              ("239.255.255.250", 37020), payload, ident=1)
+    return out
 
 
 def _arp_reply() -> bytes:
@@ -261,6 +294,8 @@ def seeds(name: str) -> list[bytes]:
         "arp_frame": [_arp_reply()],
         "arp_proc": [PROC_ARP],
         "mdns_txt": [b"model=DS-2CD2142FWD-I;vendor=Hikvision;firmware=V5.4.0"],
+        "mdns_response": _mdns_responses(),
+        "linklayer": _zero_source_frames(),
         "tcp_banner": _captures("dhip"),
         "xmlsafe": _captures("wsd", "sadp", "onvif"),
         "wire.wsd": [data for _, data in wsd.build_probes()],

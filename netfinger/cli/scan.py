@@ -91,8 +91,9 @@ def register(subparsers: Any) -> None:
                    help="sweep every off-link address; by default a range of more than 4 off-link /24s "
                    "is sampled first (a few likely addresses per /24) and only /24s that answer are swept")
     p.add_argument("--ipv6", action="store_true",
-                   help="also discover and probe over IPv6 link-local on the scan interface (WS-Discovery, "
-                   "SSDP, mDNS, ICMPv6 echo to ff02::1); without it no IPv6 packet is sent")
+                   help="also discover and probe over IPv6 link-local on the scan interface (ICMPv6 echo "
+                   "to ff02::1, WS-Discovery and SSDP to ff02::c, mDNS to ff02::fb, then HTTP/RTSP/ONVIF on "
+                   "fe80::...%%iface); without it no IPv6 packet is sent")
     add_output_arguments(p)
     add_alert_arguments(p)
     p.set_defaults(handler=handle)

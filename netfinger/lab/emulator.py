@@ -24,6 +24,7 @@ from netfinger.lab.profile import Profile, Registry, load_profile, responder_reg
 from netfinger.lab.responders.base import Device, ProfileError, Responder
 from netfinger.lab.serve import DeviceRuntime, Guard
 from netfinger.lab.state import ERROR_FILE, PID_FILE, READY_FILE, DeviceState, LabState
+from netfinger.lab.unconfigured import UNCONFIGURED, UnconfiguredRuntime
 
 log = logging.getLogger("netfinger.lab.emulator")
 FDS_PER_DEVICE = 16
@@ -46,7 +47,7 @@ class Emulator:
     def __init__(self, state: LabState, registry: Registry) -> None:
         self.state, self.registry = state, registry
         self.guard = Guard()
-        self.runtimes: list[tuple[DeviceRuntime, list[Responder]]] = []
+        self.runtimes: list[tuple[DeviceRuntime | UnconfiguredRuntime, list[Responder]]] = []
         self._profiles: dict[str, Profile] = {}
 
     def _profile(self, path: str) -> Profile:
@@ -64,7 +65,8 @@ class Emulator:
         for dev in self.state.devices:
             device = self.device(dev)
             responders = [self.registry[p] for p in device.sections]
-            runtime = DeviceRuntime(device, dev.ns, ipv6=dev.ipv6)
+            kind = UnconfiguredRuntime if dev.ip == UNCONFIGURED else DeviceRuntime
+            runtime = kind(device, dev.ns, ipv6=dev.ipv6)
             runtime.open(responders, self.guard)
             self.runtimes.append((runtime, responders))
 

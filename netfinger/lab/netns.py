@@ -26,7 +26,7 @@ from netfinger.lab.router import (
     router_links,
     scanner_routes,
 )
-from netfinger.lab.state import NS_PREFIX, DeviceState, LabState
+from netfinger.lab.state import NS_PREFIX, UNCONFIGURED, DeviceState, LabState
 
 BRIDGE = "br0"
 SCANNER_PORT = "vscan"
@@ -102,6 +102,8 @@ def endpoint_batch(ip: str, prefixlen: int, gateway: str = "") -> list[str]:
 
 
 def device_batch(dev: DeviceState, lab_prefixlen: int) -> list[str]:
+    if dev.ip == UNCONFIGURED:  # no address, no route: its interface only (it talks in raw frames)
+        return ["link set lo up", f"link set {DEVICE_IF} addrgenmode none", f"link set {DEVICE_IF} up"]
     lines = endpoint_batch(dev.ip, dev.prefixlen or lab_prefixlen, dev.gateway)
     if dev.ipv6:
         lines.append(f"addr add {link_local(dev.mac)}/64 dev {DEVICE_IF} nodad")

@@ -16,6 +16,7 @@ import yaml
 from netfinger.errors import UsageError
 from netfinger.lab.profile import Profile, Registry, load_profile, responder_registry
 from netfinger.lab.responders.base import ProfileError
+from netfinger.lab.state import UNCONFIGURED
 
 BUILTIN_SITES = Path(__file__).resolve().parent / "sites"
 SITE_FILE = "site.yaml"
@@ -148,7 +149,8 @@ def _check_unique(
     for prof in profiles:
         where = prof.path.name
         other = topology.network_of(prof.ip) if prof.ip is not None else None
-        if prof.ip is not None and not _is_host(prof.ip, other[0] if other else subnet):
+        unconfigured = prof.ip == ipaddress.IPv4Address(UNCONFIGURED)  # no address at all (no DHCP answer)
+        if prof.ip is not None and not unconfigured and not _is_host(prof.ip, other[0] if other else subnet):
             raise ProfileError(f"{where}: ip: {prof.ip} is not a host address in the site subnet {subnet}"
                                " (nor in its router.subnets or segment)")
         if other and other[1] and prof.ip == other[0].network_address + 1:
@@ -157,7 +159,8 @@ def _check_unique(
             raise ProfileError(f"{where}: ip: {prof.ip} is the router's address")
         if prof.ip == scanner:
             raise ProfileError(f"{where}: ip: {prof.ip} is the scanner's address")
-        values = {"name": prof.name, "mac": prof.mac, "ip": None if prof.ip is None else str(prof.ip)}
+        values = {"name": prof.name, "mac": prof.mac,
+                  "ip": None if prof.ip is None or unconfigured else str(prof.ip)}
         for key, value in values.items():
             if value is None:
                 continue

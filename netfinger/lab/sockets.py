@@ -51,13 +51,14 @@ def tcp_socket(port: int, family: socket.AddressFamily = socket.AF_INET) -> sock
     return sock
 
 
-V6_UDP_PORTS = (3702, 1900)  # WS-Discovery and SSDP also listen on ff02::c on an IPv6 device
-V6_GROUP = "ff02::c"
+# On an IPv6 device, WS-Discovery and SSDP also listen on ff02::c, mDNS on ff02::fb.
+V6_GROUPS = {3702: "ff02::c", 1900: "ff02::c", MDNS_PORT: "ff02::fb"}
+V6_UDP_PORTS = tuple(V6_GROUPS)
 
 
 def udp6_socket(port: int, device_if: str) -> socket.socket:
     """IPv6 only, bound to [::]:port on ``device_if`` (replies to link-local peers need the device),
-    joined to ff02::c there."""
+    joined to the port's group (``V6_GROUPS``) there; mDNS sends with hop limit 255 (RFC 6762 §11)."""
     sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     try:
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
@@ -65,10 +66,13 @@ def udp6_socket(port: int, device_if: str) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, device_if.encode())
         sock.bind(("::", port))
         index = socket.if_nametoindex(device_if)
-        mreq = socket.inet_pton(socket.AF_INET6, V6_GROUP) + index.to_bytes(4, "little")
+        mreq = socket.inet_pton(socket.AF_INET6, V6_GROUPS.get(port, "ff02::c")) + index.to_bytes(4, "little")
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, mreq)
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, index)
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
+        if port == MDNS_PORT:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, MDNS_TTL)
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, MDNS_TTL)
         sock.setblocking(False)
     except OSError:
         sock.close()

@@ -18,6 +18,7 @@ from netfinger.errors import NetfingerError, UsageError
 LABS_ROOT = Path(os.environ.get("NETFINGER_LAB_ROOT", "/run/netfinger/labs"))
 LAB_NAME_RE = re.compile(r"^[a-z0-9]{1,8}$")
 NS_PREFIX = "nf-"
+UNCONFIGURED = "0.0.0.0"  # a device with no IPv4 address (fresh, no DHCP answer): lab/unconfigured.py
 MAX_DEVICES = 9999  # device namespaces and bridge ports are numbered with four digits
 STATE_FILE = "state.json"
 READY_FILE = "ready"

@@ -40,13 +40,16 @@ LATE_ROUND = 1.0  # seconds between asks to new hosts while the ARP/TCP sweeps s
 # At most this long the multicast question waits for the ARP sweep's first pass (a /24's is out in tens
 # of milliseconds): parsing hundreds of answers at once would otherwise hold the sweep's batches back.
 SWEEP_HEAD_START = 0.2
-MULTICAST, FOLLOW_UP, GROUP = "multicast ask", "unicast follow-up", "group"
+MULTICAST, FOLLOW_UP, GROUP, LINK = "multicast ask", "unicast follow-up", "group", "link-layer"
 # What arrives on these came from the scan link: answers to a TTL-1 multicast ask, messages sent to
-# a discovery group (multicast is not routed to us). Their sightings are marked ``link``, so a device
-# answering from outside the targets is reported as such (and never contacted).
-LINK_CHANNELS = frozenset({MULTICAST, GROUP})
+# a discovery group (multicast is not routed to us), frames from units with no address (read at the
+# link layer). Their sightings are marked ``link``, so a device answering from outside the targets is
+# reported as such (and never contacted).
+LINK_CHANNELS = frozenset({MULTICAST, GROUP, LINK})
 
 Handler = Callable[[bytes, tuple[str, int]], None]
+# A link-layer channel's frame -> (payload, (source, port), source MAC), or None to skip the frame.
+Unwrap = Callable[[bytes], tuple[bytes, tuple[str, int], str] | None]
 
 
 @dataclass
@@ -78,6 +81,7 @@ class Channel:
     sock: socket.socket
     drops_at_open: int = 0
     drops: int = 0
+    unwrap: Unwrap | None = None  # frames, not datagrams (the link-layer channel)
 
     def read_drops(self) -> None:
         now = kernel_drops(self.sock)
@@ -103,16 +107,16 @@ class Exchange:
     def __post_init__(self) -> None:
         self.guard = FloodGuard(self.ctx, self.protocol)
 
-    def add(self, name: str, sock: socket.socket) -> Channel:
-        chan = Channel(name, sock, kernel_drops(sock) or 0)
+    def add(self, name: str, sock: socket.socket, unwrap: Unwrap | None = None) -> Channel:
+        chan = Channel(name, sock, kernel_drops(sock) or 0, unwrap=unwrap)
         self.channels.append(chan)
         return chan
 
-    def _one(self, chan: Channel, data: bytes, addr: tuple[str, int]) -> None:
+    def _one(self, chan: Channel, data: bytes, addr: tuple[str, int], mac: str | None = None) -> None:
         before = self.answered is not None and addr[0] in self.answered
         emit = self.ctx.emit
         if chan.name in LINK_CHANNELS:  # handlers run synchronously: the swap covers exactly this call
-            self.ctx.emit = lambda s: emit(replace(s, link=True))
+            self.ctx.emit = lambda s: emit(replace(s, link=True, mac=s.mac or mac))
         self.ctx.heard_on = chan.name
         try:
             self.handle(data, addr)
@@ -135,11 +139,18 @@ class Exchange:
             except OSError:  # e.g. a queued ICMP error: nothing to read from it
                 return read, False
             read += 1
-            addr = (str(raw_addr[0]), int(raw_addr[1]))
+            mac = None
+            if chan.unwrap is not None:
+                got = chan.unwrap(bytes(view[:size]))
+                if got is None:
+                    continue
+                data, addr, mac = got
+            else:
+                data, addr = bytes(view[:size]), (str(raw_addr[0]), int(raw_addr[1]))
             if addr[0] in self.ctx.local_ips or self.guard.over(addr):
                 continue
             self.handled += 1
-            self._one(chan, bytes(view[:size]), addr)
+            self._one(chan, data, addr, mac)
         return read, False
 
     async def receive(self, chan: Channel) -> None:
@@ -180,6 +191,8 @@ class Exchange:
         if group:
             out.append(f"{len(group)} answered to the group {', '.join(self.groups)}, heard on the "
                        f"{GROUP} socket")
+        if self.credited.get(LINK):  # all such units share the address: their hosts are told apart by MAC
+            out.append("answers from 0.0.0.0 (units with no address) heard at the link layer")
         follow = self.credited.get(FOLLOW_UP, [])
         if follow and MULTICAST in {c.name for c in self.channels}:
             shown = ", ".join(follow[:5]) + (f" and {len(follow) - 5} more" if len(follow) > 5 else "")
@@ -251,7 +264,8 @@ def unanswered_live(ctx: ScanContext, answered: set[str], skip: Sequence[str] = 
 
 def add_group_channel(ex: Exchange, stack: contextlib.ExitStack, group: tuple[str, int] | None) -> None:
     """A third socket bound to the group's port and joined to it: answers and announcements some
-    units send to the group rather than to the asker (best effort: the port may be taken)."""
+    units send to the group rather than to the asker (best effort: the port may be taken). As root, a
+    fourth on the link layer for those sent from 0.0.0.0, which the kernel drops before the third."""
     if group is None or ex.ctx.iface is None:
         return
     try:
@@ -260,6 +274,16 @@ def add_group_channel(ex: Exchange, stack: contextlib.ExitStack, group: tuple[st
         log.debug("%s: cannot listen on %s:%d: %s", ex.protocol, group[0], group[1], exc)
         return
     ex.add(GROUP, stack.enter_context(sock))
+    if not ex.ctx.is_root:
+        return
+    from netfinger.probes import linklayer
+
+    try:
+        raw = linklayer.open_link_socket(ex.ctx, group[1])
+    except OSError as exc:
+        log.debug("%s: no link-layer listener on %s: %s", ex.protocol, ex.ctx.iface, exc)
+        return
+    ex.add(LINK, stack.enter_context(raw), linklayer.LinkUnwrap(group[1]))
 
 
 async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequence[Send]],

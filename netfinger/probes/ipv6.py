@@ -48,6 +48,15 @@ def open_socket6(ctx: ScanContext, kind: str, local: str, ifindex: int) -> socke
     return sock
 
 
+async def scan_link_local(iface: str) -> str | None:
+    """The scan interface's own IPv6 link-local address (``/proc/net/if_inet6``), if it has one."""
+    try:
+        text = await asyncio.to_thread(IF_INET6.read_text, encoding="ascii", errors="replace")
+    except OSError:
+        text = ""
+    return ipv6.link_local_of(text, iface)
+
+
 class Ipv6Probe(Probe):
     name: ClassVar[str] = "ipv6"
     phase: ClassVar[str] = "discovery"
@@ -120,11 +129,7 @@ class Ipv6Probe(Probe):
             return Skipped(self.name, "IPv6 is off (pass --ipv6 for link-local discovery)")
         if not ctx.iface or not ctx.is_root:
             return Skipped(self.name, "needs root and a scan interface (raw ICMPv6 socket)")
-        try:
-            text = await asyncio.to_thread(IF_INET6.read_text, encoding="ascii", errors="replace")
-        except OSError:
-            text = ""
-        local = ipv6.link_local_of(text, ctx.iface)
+        local = await scan_link_local(ctx.iface)
         if local is None:
             return Failed(self.name, f"{ctx.iface} has no IPv6 link-local address")
         failure = await self._exchange(ctx, local, socket.if_nametoindex(ctx.iface))

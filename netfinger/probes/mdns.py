@@ -1,4 +1,5 @@
-"""mDNS / DNS-SD probe: browse camera-relevant service types with zeroconf on the scan interface."""
+"""mDNS / DNS-SD probe: browse camera-relevant service types with zeroconf on the scan interface (IPv4),
+and with ``--ipv6`` also on ff02::fb (``netfinger.probes.mdns6``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from typing import Any, ClassVar
 
 from netfinger.evidence import Sighting
+from netfinger.probes import mdns6
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext, Skipped
 from netfinger.probes.udp import iface_address
 from netfinger.protocols import mdns
@@ -46,7 +48,20 @@ class MdnsProbe(Probe):
                               link=True))  # mDNS is link-local: whoever answered is on the link
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
+        """The IPv4 browse (zeroconf, scan interface only) and, with ``--ipv6``, the IPv6 one beside it."""
         started = time.monotonic()
+        if not ctx.ipv6:
+            v4 = await self._browse_v4(ctx, started)
+            return v4 or Completed(self.name, self._count, time.monotonic() - started)
+        v4, v6 = await asyncio.gather(self._browse_v4(ctx, started), mdns6.browse_v6(ctx))
+        notes = [f"IPv4: {v4.reason}"] if v4 is not None else []
+        notes.append(mdns6.note(v6, started))
+        if v4 is not None and v6.failure:
+            return Failed(self.name, "; ".join(notes))
+        return Completed(self.name, self._count + v6.services, time.monotonic() - started, tuple(notes))
+
+    async def _browse_v4(self, ctx: ScanContext, started: float) -> Failed | Skipped | None:
+        """Browse over IPv4 for the listen window; None when it ran, else why it did not."""
         local = iface_address(ctx)
         if not ctx.targets_on_link() or local is None:
             return Skipped(self.name, "no target on the scan interface's networks")
@@ -82,4 +97,4 @@ class MdnsProbe(Probe):
                 await browser.async_cancel()
             with contextlib.suppress(Exception):
                 await azc.async_close()
-        return Completed(self.name, self._count, time.monotonic() - started)
+        return None

@@ -132,7 +132,9 @@ class EvidenceStore:
         link_mac = normalise_mac(sighting.mac) if sighting.mac else None
         mac = link_mac or stated_mac(sighting)
         host = self._outside.get(f"mac:{mac}") if mac else None
-        host = host or self._outside.get(f"ip:{ip}")
+        same_ip = self._outside.get(f"ip:{ip}")
+        if host is None and same_ip is not None and not (mac and same_ip.mac and same_ip.mac != mac):
+            host = same_ip  # a different MAC at the same address is another unit (several at 0.0.0.0)
         if host is None:
             if len(self._outside) >= MAX_OUTSIDE_HOSTS:
                 self._note_outside(sighting)

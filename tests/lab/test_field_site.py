@@ -9,9 +9,11 @@ and only link-local IPv6 with it (root only; skipped otherwise).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -108,7 +110,7 @@ def test_factory_default_units_heard_and_never_contacted(
     report, pcap = routed_scan
     by_ip = _by_ip(report)
     factory = [d for d in field_lab.devices if d.name.startswith("x-")]
-    assert len(factory) == 2
+    assert len(factory) == 3  # Hikvision 192.0.0.64, Dahua 192.168.1.108, and one with no address
     for dev in factory:
         host = by_ip.get(dev.ip)
         assert host is not None, f"{dev.name} not reported"
@@ -122,6 +124,25 @@ def test_factory_default_units_heard_and_never_contacted(
     assert sent == []
     heard = packets(pcap, f"ip and src host {factory[0].ip}")
     assert heard, "the capture saw nothing from the factory-default unit, so it proves nothing"
+
+
+def test_unit_with_no_address_heard_at_the_link_layer_and_never_contacted(
+    field_lab: LabState, routed_scan: tuple[dict[str, Any], Path]
+) -> None:
+    """A unit at 0.0.0.0 answers the SADP inquiry (and says Hello) to the group from 0.0.0.0: the kernel
+    drops that before any UDP socket, the link-layer listener hears it, and nothing is sent to it."""
+    report, pcap = routed_scan
+    unit = next(d for d in field_lab.devices if d.ip == "0.0.0.0")
+    (host,) = [h for h in report["hosts"] if h["mac"] == unit.mac]
+    assert (host["ip"], host.get("outside_targets"), host.get("mac_source")) == ("0.0.0.0", True, "link")
+    assert "heard on the link; not contacted" in host["anomalies"]
+    assert "sadp" in host["protocols"]
+    got = {k: host[k] for k in ("manufacturer", "model", "firmware", "banned")}
+    assert got == {k: unit.expect[k] for k in got}
+    assert packets(pcap, f"ether src {unit.mac} and src host 0.0.0.0 and udp dst port 37020"), \
+        "the unit sent nothing from 0.0.0.0: the check below would prove nothing"
+    assert packets(pcap, f"ether dst {unit.mac}") == []  # not a frame to it, not even at the link layer
+    assert packets(pcap, "ip and dst host 0.0.0.0") == []
 
 
 def test_no_ipv6_packet_without_the_flag(
@@ -147,7 +168,7 @@ def test_ipv6_host_merges_with_its_ipv4_host(
 
 
 def test_ipv6_only_unit_identified(field_lab: LabState, ipv6_scan: tuple[dict[str, Any], Path]) -> None:
-    only = next(d for d in field_lab.devices if d.name.startswith("y-"))
+    only = next(d for d in field_lab.devices if d.name == "y-dahua-ipv6-only")
     hosts = [h for h in ipv6_scan[0]["hosts"] if h["mac"] == only.mac]
     assert len(hosts) == 1
     host = hosts[0]
@@ -156,9 +177,81 @@ def test_ipv6_only_unit_identified(field_lab: LabState, ipv6_scan: tuple[dict[st
     assert "http" in host["protocols"]
 
 
+def test_ipv6_only_unit_identified_through_mdns_on_ff02_fb(
+    field_lab: LabState, ipv6_scan: tuple[dict[str, Any], Path]
+) -> None:
+    """A unit whose IPv6 side answers only mDNS (and the echo): its OUI alone would leave it suspect;
+    the advert's instance, heard over IPv6, names the model and bans it."""
+    unit = next(d for d in field_lab.devices if d.name == "y-hik-ipv6-mdns")
+    (host,) = [h for h in ipv6_scan[0]["hosts"] if h["mac"] == unit.mac]
+    assert host["ip"] is None and host["ipv6"] == [f"{link_local(unit.mac)}%eth0"]
+    assert "mdns" in host["protocols"]
+    assert (host["manufacturer"], host["model"], host["banned"]) == (
+        unit.expect["manufacturer"], unit.expect["model"], True)
+    fired = {e["rule"] for e in host["evidence"]}
+    assert "mdns.hik.instance" in fired, host["evidence"]
+    dual = next(d for d in field_lab.devices if d.ipv6 and d.ip.startswith("10."))
+    (merged,) = [h for h in ipv6_scan[0]["hosts"] if h["mac"] == dual.mac]  # mDNS over IPv6 merged by MAC
+    assert merged["ip"] == dual.ip and merged["ipv6"] == [f"{link_local(dual.mac)}%eth0"]
+
+
+def test_mdns_over_ipv6_only_with_the_flag(
+    field_lab: LabState, routed_scan: tuple[dict[str, Any], Path], ipv6_scan: tuple[dict[str, Any], Path]
+) -> None:
+    assert packets(routed_scan[1], "ip6 and udp port 5353") == []
+    asked = packets(ipv6_scan[1], f"ip6 and ether src {field_lab.scanner_mac} and dst host ff02::fb "
+                                  "and udp dst port 5353")
+    assert asked, "no mDNS query to ff02::fb with --ipv6"
+
+
 def test_ipv6_traffic_is_link_local_only(field_lab: LabState, ipv6_scan: tuple[dict[str, Any], Path]) -> None:
     _, pcap = ipv6_scan
     mine = f"ip6 and ether src {field_lab.scanner_mac}"
     assert packets(pcap, mine), "no IPv6 sent with --ipv6: the check below would prove nothing"
     scoped = "src net fe80::/10 and (dst net fe80::/10 or dst net ff02::/16)"
     assert packets(pcap, f"{mine} and not ({scoped})") == []
+
+
+def _group_socket_open(lab: LabState) -> bool:
+    """The scan's SADP group socket (bound to 37020 in the scanner namespace) is open."""
+    done = subprocess.run(["ip", "netns", "exec", lab.scanner_ns, "ss", "-Hlun", "sport = :37020"],
+                          capture_output=True, text=True, timeout=30, check=False)
+    return bool(done.stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def hello_scan(field_lab: LabState, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A scan during which every lab device comes up again (SIGUSR1: the units say Hello), sent once the
+    scan's group socket is open: the Hellos arrive inside its listen window."""
+    out = tmp_path_factory.mktemp("hello") / "report.json"
+    cmd = ["ip", "netns", "exec", field_lab.scanner_ns, str(NETFINGER), "scan", "--quiet", "--timeout", "5",
+           "--json", str(out), field_lab.subnet]
+    scan = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not _group_socket_open(field_lab):
+            assert scan.poll() is None and time.monotonic() < deadline, "no group socket opened"
+        assert field_lab.emulator_pid
+        os.kill(field_lab.emulator_pid, signal.SIGUSR1)
+        _, err = scan.communicate(timeout=300)
+    finally:
+        if scan.poll() is None:
+            scan.kill()
+            scan.wait()
+    assert scan.returncode == 0, err
+    report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return report
+
+
+def test_sadp_hellos_heard_from_a_target_and_from_a_unit_with_no_address(
+    field_lab: LabState, hello_scan: dict[str, Any]
+) -> None:
+    said = {d.mac for d in field_lab.devices if d.name in ("s-hik-ds2cd2143g0-2020", "x-hik-no-address")}
+    assert len(said) == 2
+    hello = {h["mac"]: h for h in hello_scan["hosts"]
+             if any(o["field"] == "sadp.Types" and o["value"] == "hello" for o in h["observations"])}
+    assert said <= set(hello), sorted(hello)
+    inside = next(d for d in field_lab.devices if d.name == "s-hik-ds2cd2143g0-2020")
+    assert hello[inside.mac]["ip"] == inside.ip and not hello[inside.mac].get("outside_targets")
+    unit = next(d for d in field_lab.devices if d.ip == "0.0.0.0")
+    assert hello[unit.mac]["ip"] == "0.0.0.0" and hello[unit.mac]["outside_targets"] is True

@@ -13,6 +13,7 @@ Profile section::
       space_before_decl_end: false     # '<?xml ... ?>' with a space, as some copies show
       multicast_reply: false           # also send the reply to the group, as some devices do
       group_only: false                # send the reply only to the group (passive.md §1.4)
+      hello: false                     # announce with a <Hello> to the group on coming up (§1.4)
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from netfinger.lab.wire import sadp
 
 GROUP = "239.255.255.250"
 PORT = 37020
-KEYS = {"kit", "fields", "override", "crlf", "space_before_decl_end", "multicast_reply", "group_only"}
+KEYS = {"kit", "fields", "override", "crlf", "space_before_decl_end", "multicast_reply", "group_only",
+        "hello"}
 XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
@@ -53,7 +55,7 @@ class SadpResponder(Responder):
             if name not in names:
                 raise ProfileError(f"{where}.override.{name}: not one of the fields")
             schema.scalar_text(value, f"{where}.override.{name}")
-        for key in ("crlf", "space_before_decl_end", "multicast_reply", "group_only"):
+        for key in ("crlf", "space_before_decl_end", "multicast_reply", "group_only", "hello"):
             schema.opt_bool(sec, key, where)
 
     def udp_endpoints(self, device: Device) -> list[UdpEndpoint]:
@@ -64,10 +66,7 @@ class SadpResponder(Responder):
         if inquiry is None:
             return []
         sec = section(device)
-        extra = time_vars()
-        override = {k: schema.scalar_text(v, k) for k, v in (sec.get("override") or {}).items()}
-        pairs = schema.pairs(sec["fields"], "fields")
-        fields = [(k, render(device, override.get(k, v), extra)) for k, v in pairs]
+        fields = _fields(device, sec)
         reply = sadp.build_probe_match(
             inquiry,
             fields,
@@ -78,3 +77,16 @@ class SadpResponder(Responder):
         if sec.get("multicast_reply", False) or sec.get("group_only", False):
             out.append(Datagram(reply, (GROUP, PORT)))
         return out
+
+    def announcements(self, device: Device) -> list[Datagram]:
+        sec = section(device)
+        if not sec.get("hello", False):
+            return []
+        return [Datagram(sadp.build_hello(_fields(device, sec), crlf=sec.get("crlf", True)), (GROUP, PORT))]
+
+
+def _fields(device: Device, sec: dict[str, Any]) -> list[tuple[str, str]]:
+    """The section's elements, overrides applied and templates rendered."""
+    extra = time_vars()
+    override = {k: schema.scalar_text(v, k) for k, v in (sec.get("override") or {}).items()}
+    return [(k, render(device, override.get(k, v), extra)) for k, v in schema.pairs(sec["fields"], "fields")]

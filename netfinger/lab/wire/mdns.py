@@ -1,7 +1,8 @@
 """mDNS / DNS-SD, device side: answer queries for a host's services (zeroconf's DNS classes do the wire).
 
 Questions answered: the ``_services._dns-sd._udp.local.`` meta-query, PTR for a service type (with SRV,
-TXT and A as additionals), SRV/TXT/ANY for an instance, and A/ANY for the host name.
+TXT and the address as additionals), SRV/TXT/ANY for an instance, and A (AAAA)/ANY for the host name.
+The address record is A for an IPv4 ``Host.address``, AAAA for an IPv6 one (the answer over IPv6).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from zeroconf.const import (
     _FLAGS_AA,
     _FLAGS_QR_RESPONSE,
     _TYPE_A,
+    _TYPE_AAAA,
     _TYPE_ANY,
     _TYPE_PTR,
     _TYPE_SRV,
@@ -47,7 +49,7 @@ class Service:
 @dataclass(frozen=True)
 class Host:
     hostname: str  # "diskstation.local."
-    address: str
+    address: str  # IPv4, or the IPv6 link-local address when answering over IPv6
     services: tuple[Service, ...]
     ttl: int = 120
 
@@ -77,12 +79,19 @@ def parse_query(data: bytes) -> Query | None:
     return Query(id=msg.id, questions=qs, unicast=any(q.unicast for q in msg.questions))
 
 
+def address_record(host: Host) -> DNSAddress:
+    unique = _CLASS_IN | _CLASS_UNIQUE
+    if ":" in host.address:
+        raw = socket.inet_pton(socket.AF_INET6, host.address)
+        return DNSAddress(host.hostname, _TYPE_AAAA, unique, host.ttl, raw)
+    return DNSAddress(host.hostname, _TYPE_A, unique, host.ttl, socket.inet_aton(host.address))
+
+
 def _records(host: Host, svc: Service) -> tuple[DNSRecord, DNSRecord, DNSRecord]:
     unique = _CLASS_IN | _CLASS_UNIQUE
     srv = DNSService(svc.instance, _TYPE_SRV, unique, host.ttl, 0, 0, svc.port, host.hostname)
     txt = DNSText(svc.instance, _TYPE_TXT, unique, 4500, txt_bytes(svc.txt))
-    addr = DNSAddress(host.hostname, _TYPE_A, unique, host.ttl, socket.inet_aton(host.address))
-    return srv, txt, addr
+    return srv, txt, address_record(host)
 
 
 def answers(host: Host, name: str, qtype: int) -> tuple[list[DNSRecord], list[DNSRecord]]:
@@ -100,12 +109,10 @@ def answers(host: Host, name: str, qtype: int) -> tuple[list[DNSRecord], list[DN
         elif name == svc.instance.lower():
             ans += [r for r in (srv, txt) if qtype in (r.type, _TYPE_ANY)]
             add.append(addr)
-    if name == host.hostname.lower() and qtype in (_TYPE_A, _TYPE_ANY):
-        ans.append(
-            DNSAddress(
-                host.hostname, _TYPE_A, _CLASS_IN | _CLASS_UNIQUE, host.ttl, socket.inet_aton(host.address)
-            )
-        )
+    if name == host.hostname.lower():
+        addr = address_record(host)
+        if qtype in (addr.type, _TYPE_ANY):
+            ans.append(addr)
     return ans, add
 
 

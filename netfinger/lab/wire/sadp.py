@@ -55,3 +55,13 @@ def build_probe_match(
     lines = [f"<ProbeMatch><Uuid>{escape(inquiry.uuid)}</Uuid>", f"<Types>{escape(inquiry.verb)}</Types>"]
     lines += [f"<{name}>{escape(value)}</{name}>" for name, value in fields]
     return (decl + eol + eol.join(lines) + eol + "</ProbeMatch>").encode("utf-8")
+
+
+def build_hello(fields: list[tuple[str, str]], *, crlf: bool = True,
+                declaration: str = DEFAULT_DECL) -> bytes:
+    """The power-on announcement a device sends to the group (passive.md §1.4): ``<Hello>`` and
+    ``<Types>hello</Types>`` on lines of their own, then ``fields``, one element per line."""
+    eol = "\r\n" if crlf else "\n"
+    lines = ["<Hello>", "<Types>hello</Types>"]
+    lines += [f"<{name}>{escape(value)}</{name}>" for name, value in fields]
+    return (declaration + eol + eol.join(lines) + eol + "</Hello>").encode("utf-8")
