@@ -6,8 +6,9 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, claim_note
-from netfinger.probes.exchange import GROUP, discover
+from netfinger.probes.exchange import GROUP
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.rounds import discover
 from netfinger.probes.udp import Send
 from netfinger.protocols import sadp, xmlsafe
 

@@ -7,8 +7,8 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import Observation, RawReply, Sighting, bounded
-from netfinger.probes.exchange import discover
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext, Skipped
+from netfinger.probes.rounds import discover
 from netfinger.probes.tcpio import request
 from netfinger.probes.udp import Send
 from netfinger.protocols import http, ssdp, xmlsafe

@@ -8,8 +8,9 @@ import time
 from typing import ClassVar
 
 from netfinger.evidence import RawReply, Sighting, bounded, flood_note
-from netfinger.probes.exchange import GROUP, discover, listen
+from netfinger.probes.exchange import GROUP, listen
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.rounds import discover
 from netfinger.probes.udp import Send, open_socket
 from netfinger.protocols import wsd
 
