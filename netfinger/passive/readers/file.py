@@ -166,7 +166,7 @@ class CaptureReader:
         if not self._more:
             return 0
         try:
-            got = self._stream.readinto1(into) or 0
+            got = cast(io.BufferedReader, self._stream).readinto1(into) or 0  # or _Gunzip's
         except (OSError, EOFError) as exc:
             self.note(f"capture unreadable after {self.records} records: {type(exc).__name__}: {exc}"[:200])
             got = 0
