@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from netfinger import cachedir
 from netfinger.lab import api
 from netfinger.lab.state import LabState, unique_lab_name
 
 LAB_SKIP_REASON = "lab tests need root and network namespaces"
+
+# The derived-data cache (MAC registry index, checked signatures): one per test session, inherited by
+# every netfinger the tests start, so no test reads or writes the user's own cache.
+_CACHE = os.environ.setdefault(cachedir.ENV_VAR, tempfile.mkdtemp(prefix="netfinger-cache-"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if Path(_CACHE).name.startswith("netfinger-cache-"):
+        shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 def lab_unavailable() -> str | None:

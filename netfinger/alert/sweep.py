@@ -14,7 +14,8 @@ from netfinger.alert.payload import build_changes
 from netfinger.errors import NetfingerError
 from netfinger.history.alerts import DeliveryRecord, delivered_targets, record_deliveries
 from netfinger.history.diff import diff_reports
-from netfinger.history.store import DEFAULT_SITE, Db, load_sweep, sweep_ids
+from netfinger.history.names import DEFAULT_SITE
+from netfinger.history.store import Db, load_sweep, sweep_ids
 from netfinger.report.model import Report
 
 

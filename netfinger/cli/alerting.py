@@ -18,8 +18,7 @@ from netfinger.alert.interface import DEFAULT_TRIGGERS, TRIGGERS
 from netfinger.cli import EXIT_FAILURE
 from netfinger.cli.output import chatter, write_outputs
 from netfinger.errors import UsageError
-from netfinger.history.database import locate
-from netfinger.history.store import DEFAULT_SITE
+from netfinger.history.names import DEFAULT_SITE
 from netfinger.report.model import Report
 
 if TYPE_CHECKING:
@@ -92,6 +91,7 @@ def alert_config_from_args(args: argparse.Namespace) -> AlertConfig | None:
 def send_alerts(args: argparse.Namespace, report: Report, sweep_id: int, config: AlertConfig) -> bool:
     """Alert for the recorded sweep; report on stderr. False when any delivery failed."""
     from netfinger.alert.sweep import alert_sweep
+    from netfinger.history.database import locate
 
     outcome = asyncio.run(alert_sweep(str(args.history), sweep_id, report, config))
     history = locate(args.history).label

@@ -10,9 +10,7 @@ import json
 
 from netfinger.cli import EXIT_MATCHED, EXIT_OK
 from netfinger.cli.output import print_data
-from netfinger.history.database import DB_HELP
-from netfinger.history.diff import diff_reports
-from netfinger.history.refs import REF_HELP, load_ref
+from netfinger.history.names import DB_HELP, REF_HELP
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from netfinger.history.render import diff_view, to_text  # rich: only when run
+    from netfinger.history.diff import diff_reports  # SQLAlchemy and rich: only when run
+    from netfinger.history.refs import load_ref
+    from netfinger.history.render import diff_view, to_text
 
     old, old_label = load_ref(args.old, args.db, args.site)
     new, new_label = load_ref(args.new, args.db, args.site)

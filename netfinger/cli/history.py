@@ -10,10 +10,7 @@ import json
 from netfinger.cli import EXIT_OK
 from netfinger.cli.output import print_data
 from netfinger.errors import UsageError
-from netfinger.history.alerts import list_deliveries
-from netfinger.history.database import DB_HELP, locate
-from netfinger.history.prune import prune_sweeps
-from netfinger.history.store import list_sweeps
+from netfinger.history.names import DB_HELP
 
 TABLE_ROWS = 50
 
@@ -73,7 +70,8 @@ def _db(args: argparse.Namespace) -> str:
 
 
 def _alerts(args: argparse.Namespace) -> int:
-    from netfinger.history.render import deliveries_table, to_text  # rich: only when run
+    from netfinger.history.alerts import list_deliveries  # SQLAlchemy and rich: only when run
+    from netfinger.history.render import deliveries_table, to_text
 
     rows = list_deliveries(_db(args), site=args.site)
     if args.limit:  # None or 0: all
@@ -86,7 +84,8 @@ def _alerts(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from netfinger.history.render import sweeps_table, to_text  # rich: only when run
+    from netfinger.history.render import sweeps_table, to_text  # SQLAlchemy and rich: only when run
+    from netfinger.history.store import list_sweeps
 
     if args.alerts:
         return _alerts(args)
@@ -107,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_prune(args: argparse.Namespace) -> int:
+    from netfinger.history.database import locate  # SQLAlchemy: only when run
+    from netfinger.history.prune import prune_sweeps
+
     db = _db(args)
     deleted = prune_sweeps(db, keep=args.keep, older_than_days=args.older_than, site=args.site)
     if getattr(args, "json", False):

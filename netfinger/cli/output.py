@@ -19,8 +19,7 @@ from pathlib import Path
 
 from netfinger.cli import EXIT_MATCHED, EXIT_OK
 from netfinger.errors import NetfingerError, UsageError
-from netfinger.history.database import DB_HELP, locate
-from netfinger.history.store import DEFAULT_SITE, check_site, store_sweep
+from netfinger.history.names import DB_HELP, DEFAULT_SITE, check_site
 from netfinger.report import RENDERERS, RenderOptions
 from netfinger.report.atomic import atomic_write_chunks
 from netfinger.report.model import Report
@@ -150,6 +149,9 @@ def write_outputs(
             chatter(args, f"wrote {dest.format} report to {dest.target}")
     history = getattr(args, "history", None)
     if history:
+        from netfinger.history.database import locate  # SQLAlchemy: only when recording
+        from netfinger.history.store import store_sweep
+
         site = str(getattr(args, "site", None) or DEFAULT_SITE)
         done = store_sweep(history, report, site=site, sensor=getattr(args, "sensor", None))
         verb = "recorded" if done.created else "already had this report as"

@@ -7,8 +7,7 @@ import dataclasses
 
 from netfinger.cli import EXIT_OK
 from netfinger.cli.output import Destination, chatter, render_options, write_destination
-from netfinger.history.database import DB_HELP
-from netfinger.history.refs import REF_HELP, resolve_ref
+from netfinger.history.names import DB_HELP, REF_HELP
 from netfinger.report import RENDERERS
 
 
@@ -35,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from netfinger.history.refs import resolve_ref  # SQLAlchemy: only when run
+
     found = resolve_ref(args.report, args.db, args.site)
     to_stdout = args.output == "-"
     options = dataclasses.replace(

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from netfinger.errors import NetfingerError
 from netfinger.history.database import connect, transaction
-from netfinger.history.store import DEFAULT_SITE, Db
+from netfinger.history.names import DEFAULT_SITE
+from netfinger.history.store import Db
 from netfinger.history.tables import alert_deliveries
 
 MAX_ERROR_CHARS = 2000

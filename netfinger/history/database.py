@@ -24,7 +24,6 @@ from netfinger.errors import NetfingerError, UsageError
 from netfinger.history.migrate import upgrade_schema
 
 PG_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
-DB_HELP = "sweep history: a SQLite file path, or a postgresql:// URL"
 _engines: dict[str, Engine] = {}
 _current: set[str] = set()  # PostgreSQL URLs already migrated by this process
 _lock = threading.Lock()

@@ -13,7 +13,6 @@ from netfinger.report.load import load_report
 from netfinger.report.model import Report
 
 _REF = re.compile(r"^(?:(?P<id>\d+)|last(?:~(?P<back>\d+))?)$")
-REF_HELP = "a report file, or with --db a sweep id, 'last' or 'last~N' (N sweeps before the site's last)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,14 +22,13 @@ import sqlalchemy as sa
 from netfinger.errors import NetfingerError, UsageError
 from netfinger.history.database import connect, transaction
 from netfinger.history.identity import identity_keys
+from netfinger.history.names import DEFAULT_SITE, check_site
 from netfinger.history.tables import sweep_hosts, sweep_reports, sweeps
 from netfinger.report.load import report_from_stored_json
 from netfinger.report.model import HostReport, Report
 from netfinger.report.serial import serial_number
 
-DEFAULT_SITE = "default"
 Db = str | os.PathLike[str]
-_SITE = re.compile(r"^[\w .:@/-]{1,64}$")
 _LIST_COLUMNS = (sweeps.c.id, sweeps.c.started, sweeps.c.ended, sweeps.c.recorded, sweeps.c.targets,
                  sweeps.c.hosts, sweeps.c.banned, sweeps.c.vulnerable, sweeps.c.interrupted,
                  sweeps.c.site, sweeps.c.sensor, sweeps.c.uid)  # fmt: skip
@@ -59,11 +57,6 @@ class SweepRow:
             "uid": self.uid,
         }  # fmt: skip
 
-
-def check_site(site: str) -> str:
-    if not _SITE.match(site):
-        raise UsageError(f"site name {site!r}: use 1-64 letters, digits, spaces or . : @ / - _")
-    return site
 
 
 def sweep_uid(site: str, sensor: str, report_text: str) -> str:

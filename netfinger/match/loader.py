@@ -10,12 +10,11 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
+from netfinger import cachedir
 from netfinger.errors import NetfingerError
 from netfinger.match.brandrules import generate_rules
 from netfinger.match.build import (
@@ -32,18 +31,26 @@ ENV_VAR = "NETFINGER_SIGNATURES"
 SINGLE_FILES = ("vocabulary", "brands", "vulnerabilities", "regulations")
 
 
-# libyaml's parser when PyYAML was built with it (about ten times faster than the pure-Python one).
-_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+CACHE_NAME = "signature-documents"
+CACHE_FORMAT = 1  # bump when the YAML loading rules below change what a document reads as
 
 
-class _PlainLoader(_SafeBase):  # type: ignore[valid-type,misc]
-    """SafeLoader that keeps dates as strings, so the JSON Schema sees what the file says."""
+@lru_cache(maxsize=1)
+def _plain_loader() -> Any:
+    """A SafeLoader that keeps dates as strings, so the JSON Schema sees what the file says (libyaml's
+    parser when PyYAML was built with it: about ten times faster than the pure-Python one)."""
+    import yaml
 
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_PlainLoader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    class PlainLoader(base):  # type: ignore[valid-type,misc]
+        pass
+
+    PlainLoader.yaml_implicit_resolvers = {
+        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return PlainLoader
 
 
 class SignatureError(NetfingerError):
@@ -59,33 +66,70 @@ def signatures_dir() -> Path:
 
 @dataclass
 class Documents:
-    """The raw YAML documents, by file name relative to the signatures directory."""
+    """The raw YAML documents, by file name relative to the signatures directory.
+
+    ``checked``: the documents came from the cache, which holds only documents that passed the schema
+    check, under a key over every signature and schema file's bytes (``cache_key``)."""
 
     root: Path
     docs: dict[str, Any] = field(default_factory=dict)
     digest: str = ""
+    cache_key: str = ""
+    checked: bool = False
 
     @property
     def rule_files(self) -> list[str]:
         return sorted(name for name in self.docs if name.startswith("rules/"))
 
 
-def read_documents(root: Path | None = None) -> Documents:
+def _read_bytes(base: Path, paths: list[Path]) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    for path in paths:
+        rel = path.relative_to(base).as_posix()
+        try:
+            out[rel] = path.read_bytes()
+        except OSError as exc:
+            raise SignatureError(f"{rel}: cannot read: {exc}") from exc
+    return out
+
+
+def _parse(raw: dict[str, bytes]) -> dict[str, Any]:
+    import yaml
+
+    docs: dict[str, Any] = {}
+    for rel, data in raw.items():
+        try:
+            docs[rel] = yaml.load(data, Loader=_plain_loader())  # noqa: S506 - a SafeLoader subclass
+        except yaml.YAMLError as exc:
+            raise SignatureError(f"{rel}: cannot read: {exc}") from exc
+    return docs
+
+
+def read_documents(root: Path | None = None, *, use_cache: bool = True) -> Documents:
+    """Read every signature file. With ``use_cache``, documents that passed the schema check before,
+    byte for byte, come from the cache (no YAML parse, no schema import)."""
     base = root or signatures_dir()
     if not (base / "vocabulary.yaml").is_file():
         raise SignatureError(f"no signatures at {base} (set {ENV_VAR} or reinstall netfinger)")
     paths = [base / f"{name}.yaml" for name in SINGLE_FILES] + sorted((base / "rules").glob("*.yaml"))
+    raw = _read_bytes(base, paths)
     sha = hashlib.sha256()
-    out = Documents(base)
-    for path in paths:
-        rel = path.relative_to(base).as_posix()
-        try:
-            data = path.read_bytes()
-            out.docs[rel] = yaml.load(data, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
-        except (OSError, yaml.YAMLError) as exc:
-            raise SignatureError(f"{rel}: cannot read: {exc}") from exc
+    for rel, data in raw.items():
         sha.update(rel.encode() + b"\0" + data)
-    out.digest = sha.hexdigest()[:12]
+    digest = sha.hexdigest()[:12]
+    key = hashlib.sha256(f"{CACHE_FORMAT}:{sha.hexdigest()}".encode())
+    for path in sorted((base / "schema").glob("*.json")):
+        with_name = path.name.encode() + b"\0"
+        try:
+            key.update(with_name + path.read_bytes())
+        except OSError:
+            key.update(with_name)
+    out = Documents(base, digest=digest, cache_key=key.hexdigest())
+    cached = cachedir.read(CACHE_NAME, out.cache_key) if use_cache else None
+    if isinstance(cached, dict) and set(cached) == set(raw):
+        out.docs, out.checked = cached, True
+    else:
+        out.docs = _parse(raw)
     return out
 
 
@@ -100,6 +144,8 @@ def _schema(root: Path, kind: str) -> dict[str, Any]:
 
 def schema_problems(documents: Documents) -> list[str]:
     """Every schema violation, as ``file: path: message`` lines (empty when all files are valid)."""
+    import jsonschema
+
     problems: list[str] = []
     for rel, doc in documents.docs.items():
         kind = "rules" if rel.startswith("rules/") else rel.removesuffix(".yaml")
@@ -125,10 +171,12 @@ def build_vocabulary(doc: dict[str, Any], brand_names: list[str]) -> tuple[Vocab
 
 def build_signatures(documents: Documents) -> Signatures:
     """Build the typed signature set; raise :class:`SignatureError` if any file breaks its schema."""
-    problems = schema_problems(documents)
-    if problems:
-        shown = "\n  ".join(problems[:20])
-        raise SignatureError(f"invalid signatures ({len(problems)} problems):\n  {shown}")
+    if not documents.checked:
+        problems = schema_problems(documents)
+        if problems:
+            shown = "\n  ".join(problems[:20])
+            raise SignatureError(f"invalid signatures ({len(problems)} problems):\n  {shown}")
+        _remember(documents)
     docs = documents.docs
     brands = tuple(build_brand(b) for b in docs["brands.yaml"]["brands"])
     vocab_doc = docs["vocabulary.yaml"]
@@ -152,6 +200,18 @@ def build_signatures(documents: Documents) -> Signatures:
         confirm=build_confirm(vocab_doc["makers"]),
         name_forms=tuple(NameForm(str(f["field"]), str(f["pattern"])) for f in vocab_doc["name_scope_forms"]),
     )
+
+
+def _remember(documents: Documents) -> None:
+    """Cache schema-checked documents, when they survive a JSON round trip unchanged."""
+    if not documents.cache_key:
+        return
+    try:
+        same = json.loads(json.dumps(documents.docs)) == documents.docs
+    except (TypeError, ValueError):
+        same = False
+    if same:
+        cachedir.write(CACHE_NAME, documents.cache_key, documents.docs)
 
 
 def load_signatures(root: Path | None = None) -> Signatures:

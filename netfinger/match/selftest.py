@@ -140,7 +140,7 @@ def vulnerability_problems(sigs: Signatures) -> Iterator[str]:
 
 
 def run_selftest(documents: Documents | None = None) -> SelfTestResult:
-    docs = documents or read_documents()
+    docs = documents or read_documents(use_cache=False)
     result = SelfTestResult()
     result.failures.extend(schema_problems(docs))
     if result.failures:

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import ClassVar
 
 from netfinger.evidence import Observation, Sighting
+from netfinger.probes.exchange import wait_readable
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext, Skipped
 from netfinger.probes.udp import enlarge_receive_buffer, iface_address
 from netfinger.protocols import arp
 
 log = logging.getLogger("netfinger.scan")
 BATCH = 32
+READ_BATCH = 64  # replies handled per loop turn
 RETRY_AFTER = 0.3  # seconds before silent addresses are asked once more
 TAIL = 0.5  # seconds to wait for the last replies (a LAN answers ARP within milliseconds)
 # Passes over the silent addresses after the first (small sweeps only): on a wire that loses one
@@ -88,13 +90,27 @@ class ArpProbe(Probe):
         return Completed(self.name, len(self._seen), time.monotonic() - started)
 
     async def _receive(self, ctx: ScanContext, sock: socket.socket, stop: asyncio.Event) -> None:
-        loop = asyncio.get_running_loop()
+        """Read replies in batches while the sweep runs: one frame per loop turn let a busy loop (a
+        thousand connections in flight) take seconds over 250 replies, and every probe that waits
+        for the sweep waited with it."""
         while not stop.is_set():
-            try:
-                frame, addr = await loop.sock_recvfrom(sock, 2048)
-            except OSError:
+            await wait_readable(sock)
+            empty = self._read_batch(ctx, sock)
+            if empty is None:  # a socket error (e.g. the interface went down): do not spin on it
                 await asyncio.sleep(0.01)
-                continue
+            elif not empty:
+                await asyncio.sleep(0)
+
+    def _read_batch(self, ctx: ScanContext, sock: socket.socket) -> bool | None:
+        """Handle up to ``READ_BATCH`` queued frames without blocking: True when the queue is empty,
+        False when frames are left, None on a socket error."""
+        for _ in range(READ_BATCH):
+            try:
+                frame, addr = sock.recvfrom(2048)
+            except BlockingIOError:
+                return True
+            except OSError:
+                return None
             if len(addr) > 2 and addr[2] == PACKET_OUTGOING:
                 continue  # our own who-has frames, seen on the way out
             reply = arp.parse_frame(frame)
@@ -103,6 +119,7 @@ class ArpProbe(Probe):
                 reply = sender if sender is not None and not ctx.in_targets(sender.ip) else None
             if reply is not None and reply.ip not in ctx.local_ips:
                 self._report(ctx, reply, "arp-reply")
+        return False
 
     async def _sweep(self, ctx: ScanContext, sock: socket.socket, template: bytes,
                      targets: Iterable[str], urgent: bool = False) -> None:

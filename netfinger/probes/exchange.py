@@ -285,14 +285,31 @@ async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequenc
                 return unicast(dests)
 
             window = ctx.timeout
-            plan = [(0.0, asker, Step(0.0, ask)), (min(0.3, window / 4), asker, Step(0.0, ask_again or ask))]
+            group_asks = GroupAsks()
+            plan = [(0.0, asker, Step(0.0, group_asks.counted(ask))),
+                    (min(0.3, window / 4), asker, Step(0.0, group_asks.counted(ask_again or ask)))]
             plan += [(window * f, follow, Step(0.0, follow_ups)) for f in FOLLOW_UPS]
             await run_window(ex, plan, window)
             await late_follow_ups(ex, follow, asked, follow_ups)
-            await late_round(ex, follow, asked, follow_ups)
+            # The group questions reached every on-link unit too, unless the asking socket overflowed.
+            await late_round(ex, follow, asked, follow_ups, 0 if asker.drops else group_asks.sent)
     except OSError as exc:
         return f"socket error: {exc}", ex.notes()
     return None, ex.notes()
+
+
+@dataclass
+class GroupAsks:
+    """How many multicast questions actually went out (a starved loop may not reach the second)."""
+
+    sent: int = 0
+
+    def counted(self, ask: Callable[[], Sequence[Send]]) -> Callable[[], Sequence[Send]]:
+        def counting() -> Sequence[Send]:
+            out = ask()
+            self.sent += 1 if out else 0
+            return out
+        return counting
 
 
 async def late_follow_ups(ex: Exchange, follow: Channel, asked: dict[str, int],
@@ -310,15 +327,22 @@ async def late_follow_ups(ex: Exchange, follow: Channel, asked: dict[str, int],
 
 
 async def late_round(ex: Exchange, follow: Channel, asked: dict[str, int],
-                     follow_ups: Callable[[Sequence[str] | None], Sequence[Send]]) -> None:
+                     follow_ups: Callable[[Sequence[str] | None], Sequence[Send]],
+                     group_credit: int = 0) -> None:
     """Hosts that turned up late (a busy machine, a lossy wire) and were asked fewer than
     ``LATE_MIN_ASKS`` times are asked until they were asked that often, with a short grace after the
-    last ask. Hosts found in time were asked by every in-window round, so this costs nothing then."""
+    last ask. Hosts found in time were asked by every in-window round, so this costs nothing then.
+
+    An on-link host also heard the ``group_credit`` multicast questions: on a busy machine the last
+    in-window follow-up can slip past the window's end, and those hosts are not asked again for it."""
     settled = ex.ctx.hosts_settled
     if settled is not None and not settled.is_set():  # the ARP/TCP sweep is still finding hosts
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(settled.wait(), max(SETTLE_LIMIT, 3 * ex.ctx.timeout))
     live = unanswered_live(ex.ctx, ex.answered or set(), tuple(ex.guard.sources()))
+    for ip in live if group_credit else ():
+        if ex.ctx.on_link(ip):
+            asked[ip] = asked.get(ip, 0) + group_credit
     late = [ip for ip in live if asked.get(ip, 0) < LATE_MIN_ASKS]
     if not late:
         return

@@ -27,11 +27,15 @@ async def live_stream(ctx: ScanContext) -> AsyncIterator[str]:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(SWEEP_WAIT):
                 await ctx.sweep_done.wait()
+    known = -1  # the live sets only grow: look again only when they did (each look sorts them all)
     while True:
         finished = ctx.discovery_done is None or ctx.discovery_done.is_set()
-        for ip in live_targets(ctx, seen):
-            seen.add(ip)
-            yield ip
+        size = len(ctx.live_hosts) + len(ctx.live_v6)
+        if size != known or finished:
+            known = size
+            for ip in live_targets(ctx, seen):
+                seen.add(ip)
+                yield ip
         if finished:
             return
         assert ctx.discovery_done is not None

@@ -9,7 +9,8 @@ from typing import ClassVar
 from netfinger.evidence import Observation, RawReply, Sighting, bounded
 from netfinger.probes.fanout import for_each_host
 from netfinger.probes.interface import Completed, Probe, ProbeOutcome, ScanContext
-from netfinger.probes.tcpio import TcpResult, read_anomalies, request
+from netfinger.probes.keepalive import KeepAlive
+from netfinger.probes.tcpio import TcpResult, read_anomalies
 from netfinger.protocols import http, http_ident, tls
 from netfinger.protocols.http_observations import identification, landing_page
 
@@ -21,31 +22,40 @@ class HttpProbe(Probe):
     name: ClassVar[str] = "http"
     phase: ClassVar[str] = "unicast"
 
-    async def _get(self, ctx: ScanContext, ip: str, port: int,
-                   req: tuple[str, str, bytes, str], tls: bool) -> TcpResult:
+    async def _get(self, ctx: ScanContext, session: KeepAlive, req: tuple[str, str, bytes, str]) -> TcpResult:
         method, path, body, content_type = req
-        host = http.host_header(ip, port)
+        host = http.host_header(session.host, session.port)
         await ctx.pace()
-        return await request(ip, port, http.build_request(method, host, path, body, content_type),
-                             ctx.io_timeout, tls=tls, done=http_done)
+        payload = http.build_request(method, host, path, body, content_type, keep_alive=True)
+        return await request(session, payload)
 
-    async def _root(self, ctx: ScanContext, ip: str, port: int) -> tuple[TcpResult, bool]:
+    async def _root(self, ctx: ScanContext, ip: str, port: int) -> tuple[TcpResult, KeepAlive]:
         """GET / with TLS on the TLS ports; switch once when the port plainly speaks the other way."""
-        tls = port in TLS_PORTS
-        root = await self._get(ctx, ip, port, ("GET", "/", b"", ""), tls)
-        if tls and not root.connected and "SSL" in root.error:
+        session = KeepAlive(ip, port, ctx.io_timeout, tls=port in TLS_PORTS, done=http_done)
+        root = await self._get(ctx, session, ("GET", "/", b"", ""))
+        if session.tls and not root.connected and "SSL" in root.error:
             tls = False
-        elif not tls and root.connected and http.wants_tls(root.data):
+        elif not session.tls and root.connected and http.wants_tls(root.data):
             tls = True
         else:
-            return root, tls
-        return await self._get(ctx, ip, port, ("GET", "/", b"", ""), tls), tls
+            return root, session
+        await session.aclose()
+        session = KeepAlive(ip, port, ctx.io_timeout, tls=tls, done=http_done)
+        return await self._get(ctx, session, ("GET", "/", b"", "")), session
 
     async def _port(self, ctx: ScanContext, ip: str, port: int) -> int:
-        root, tls = await self._root(ctx, ip, port)
+        root, session = await self._root(ctx, ip, port)
+        try:
+            return await self._identify(ctx, session, root)
+        finally:
+            await session.aclose()
+
+    async def _identify(self, ctx: ScanContext, session: KeepAlive, root: TcpResult) -> int:
+        """The landing page's evidence, then the identification pages' over the same connection."""
         if not root.connected:
             return 0
-        base = f"{'https' if tls else 'http'}://{http.url_host(ip)}:{port}"
+        ip, port = session.host, session.port
+        base = f"{'https' if session.tls else 'http'}://{http.url_host(ip)}:{port}"
         resp = http.parse_response(root.data)
         obs: list[Observation] = []
         raws = [RawReply.capture("http", f"{base}/", root.data)]
@@ -58,9 +68,9 @@ class HttpProbe(Probe):
                               protocol="http" if obs else "tcp"))
             return 0
         obs += landing_page(resp, port, f"{base}/")
-        requests = identification_requests()
-        results = await asyncio.gather(*(self._get(ctx, ip, port, req, tls) for req in requests))
-        for (_, path, _, _), result in zip(requests, results, strict=True):
+        for req in identification_requests():
+            path = req[1]
+            result = await self._get(ctx, session, req)
             notes += [n for n in read_anomalies("http", port, result) if n not in notes]
             sub = http.parse_response(result.data)
             if not sub.valid:
@@ -80,6 +90,11 @@ class HttpProbe(Probe):
         started = time.monotonic()
         count, _ = await for_each_host(ctx, lambda ip: self._host(ctx, ip))
         return Completed(self.name, count, time.monotonic() - started)
+
+
+async def request(session: KeepAlive, payload: bytes) -> TcpResult:
+    """The probe's TCP seam: one request on the port's keep-alive session."""
+    return await session.request(payload)
 
 
 def http_done(data: bytes) -> bool:

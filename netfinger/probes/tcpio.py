@@ -105,9 +105,15 @@ async def request(host: str, port: int, payload: bytes, seconds: float, *, tls: 
     return result
 
 
-async def _request_once(host: str, port: int, payload: bytes, seconds: float, tls: bool,  # noqa: PLR0917
-                        limit: int, done: Callable[[bytes], bool] | None,
-                        read_time: float | None) -> TcpResult:
+@dataclass
+class Connection:
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    cert: bytes | None = None
+
+
+async def connect(host: str, port: int, seconds: float, tls: bool, limit: int) -> Connection | TcpResult:
+    """An open connection (with the peer's certificate when ``tls``), or the failed result."""
     try:
         async with asyncio.timeout(seconds):
             reader, writer = await asyncio.open_connection(
@@ -116,21 +122,41 @@ async def _request_once(host: str, port: int, payload: bytes, seconds: float, tl
     except (TimeoutError, OSError, ssl.SSLError, ValueError) as exc:
         return TcpResult(False, error=type(exc).__name__)
     cert = None
+    if tls:
+        obj = writer.get_extra_info("ssl_object")
+        if isinstance(obj, ssl.SSLObject):
+            cert = obj.getpeercert(binary_form=True)
+    return Connection(reader, writer, cert)
+
+
+async def exchange(conn: Connection, payload: bytes, seconds: float, limit: int,  # noqa: PLR0917
+                   done: Callable[[bytes], bool] | None, read_time: float | None) -> TcpResult:
+    """Send ``payload`` (may be empty) on an open connection and read one reply; the connection stays open."""
     try:
-        if tls:
-            obj = writer.get_extra_info("ssl_object")
-            if isinstance(obj, ssl.SSLObject):
-                cert = obj.getpeercert(binary_form=True)
         if payload:
-            writer.write(payload)
+            conn.writer.write(payload)
             async with asyncio.timeout(seconds):
-                await writer.drain()
-        data, ended = await _read(reader, time.monotonic() + (read_time or seconds), limit, done)
-        return TcpResult(True, data, cert, cut=len(data) >= limit, ended=ended)
+                await conn.writer.drain()
+        data, ended = await _read(conn.reader, time.monotonic() + (read_time or seconds), limit, done)
+        return TcpResult(True, data, conn.cert, cut=len(data) >= limit, ended=ended)
     except (TimeoutError, OSError, ssl.SSLError) as exc:
-        return TcpResult(True, peercert=cert, error=type(exc).__name__)
+        return TcpResult(True, peercert=conn.cert, error=type(exc).__name__)
+
+
+async def close(conn: Connection) -> None:
+    await _close(conn.writer)
+
+
+async def _request_once(host: str, port: int, payload: bytes, seconds: float, tls: bool,  # noqa: PLR0917
+                        limit: int, done: Callable[[bytes], bool] | None,
+                        read_time: float | None) -> TcpResult:
+    conn = await connect(host, port, seconds, tls, limit)
+    if isinstance(conn, TcpResult):
+        return conn
+    try:
+        return await exchange(conn, payload, seconds, limit, done, read_time)
     finally:
-        await _close(writer)
+        await close(conn)
 
 
 async def is_open(host: str, port: int, seconds: float) -> bool:

@@ -43,13 +43,14 @@ def host_header(ip: str, port: int) -> str:
     return name if port in (80, 443) else f"{name}:{port}"
 
 
-def build_request(method: str, host: str, path: str, body: bytes = b"", content_type: str = "") -> bytes:
+def build_request(method: str, host: str, path: str, body: bytes = b"", content_type: str = "",  # noqa: PLR0917
+                  keep_alive: bool = False) -> bytes:
     lines = [
         f"{method} {path} HTTP/1.1",
         f"Host: {host}",
         f"User-Agent: {USER_AGENT}",
         "Accept: */*",
-        "Connection: close",
+        f"Connection: {'keep-alive' if keep_alive else 'close'}",
     ]
     if body or method == "POST":
         lines.append(f"Content-Type: {content_type or 'application/octet-stream'}")
@@ -146,6 +147,18 @@ def is_complete(data: bytes) -> bool:
     if "chunked" in resp.header("Transfer-Encoding").lower():
         return data.endswith(b"0\r\n\r\n")
     return resp.status in (204, 304) or 100 <= resp.status < 200
+
+
+def keeps_alive(data: bytes) -> bool:
+    """True when ``data`` is one whole HTTP response after which the connection may carry another
+    request: HTTP/1.1 without ``Connection: close``, or HTTP/1.0 with ``Connection: keep-alive``."""
+    if not data.startswith(b"HTTP/") or not is_complete(data):
+        return False
+    resp = parse_response(data[: head_end(data)])
+    tokens = {t.strip().lower() for t in resp.header("Connection").split(",")}
+    if resp.version == "HTTP/1.1":
+        return "close" not in tokens
+    return resp.version == "HTTP/1.0" and "keep-alive" in tokens
 
 
 def title(body: bytes) -> str:

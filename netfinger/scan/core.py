@@ -133,8 +133,10 @@ async def _run_probes(state: ScanState, discovery: list[Probe], unicast: list[Pr
         state.ctx.mark_sweep_done()
         done.set()
     stopper = asyncio.create_task(stop.wait())
-    while not stop.is_set() and any(not t.done() for t in tasks):
-        await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+    pending = set(tasks)
+    while not stop.is_set() and pending:  # only the pending ones: a done task would end each wait at once
+        await asyncio.wait([*pending, stopper], return_when=asyncio.FIRST_COMPLETED)
+        pending = {t for t in pending if not t.done()}
     if stop.is_set():
         state.interrupted = True
         for task, probe in tasks.items():

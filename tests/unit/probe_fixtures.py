@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network
+from typing import Any
 
 from netfinger.evidence import Sighting
 from netfinger.probes.interface import ScanContext
@@ -25,3 +26,12 @@ def make_ctx(
 
 def fields(sightings: list[Sighting]) -> set[tuple[str, str]]:
     return {(o.field, o.value) for s in sightings for o in s.observations}
+
+
+def by_session(fake: Any) -> Any:
+    """Adapt a fake ``tcpio.request(host, port, payload, seconds, tls=...)`` to the http probe's seam,
+    ``request(session, payload)``."""
+    async def on_session(session: Any, payload: bytes) -> Any:
+        return await fake(session.host, session.port, payload, session.seconds, tls=session.tls)
+
+    return on_session

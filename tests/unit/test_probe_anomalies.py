@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from captures import capture
-from probe_fixtures import make_ctx
+from probe_fixtures import by_session, make_ctx
 
 from netfinger.probes import exchange
 from netfinger.probes import http as http_probe
@@ -120,7 +120,7 @@ def _fixed(result: TcpResult) -> Any:
 
 def test_http_and_rtsp_probes_attach_read_anomalies(monkeypatch: pytest.MonkeyPatch) -> None:
     dripping = TcpResult(True, b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\nab", ended="timeout")
-    monkeypatch.setattr(http_probe, "request", _fixed(dripping))
+    monkeypatch.setattr(http_probe, "request", by_session(_fixed(dripping)))
     monkeypatch.setattr(rtsp_probe, "request", _fixed(TcpResult(True, b"RTSP/1.0 2", ended="reset")))
     ctx, seen = make_ctx(live=("10.77.0.60",))
     ctx.http_ports = (80,)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from captures import capture
-from probe_fixtures import fields, make_ctx
+from probe_fixtures import by_session, fields, make_ctx
 
 from netfinger.probes import http as http_probe
 from netfinger.probes import onvif as onvif_probe
@@ -52,7 +52,7 @@ def test_http_probe_on_a_dahua_nvr(monkeypatch: pytest.MonkeyPatch) -> None:
             return TcpResult(False, error="ConnectionRefusedError")
         return await answer(host, port, payload, seconds, **kw)
 
-    monkeypatch.setattr(http_probe, "request", only_80)
+    monkeypatch.setattr(http_probe, "request", by_session(only_80))
     ctx, seen = make_ctx(live=("10.77.0.20",))
     outcome = asyncio.run(http_probe.HttpProbe().run(ctx))
     assert outcome.sightings == 1  # type: ignore[union-attr]
@@ -173,7 +173,7 @@ def test_http_probe_switches_to_tls_when_the_port_speaks_it(monkeypatch: pytest.
             return TcpResult(True, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nServer: plain-on-443\r\n\r\n")
         return TcpResult(False, error="ConnectionRefusedError")
 
-    monkeypatch.setattr(http_probe, "request", fake)
+    monkeypatch.setattr(http_probe, "request", by_session(fake))
     ctx, seen = make_ctx(live=("10.77.0.30",))
     asyncio.run(http_probe.HttpProbe().run(ctx))
     got = {(o.field, o.value, o.source.split(":")[0]) for s in seen for o in s.observations}
