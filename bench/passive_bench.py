@@ -21,6 +21,7 @@ import json
 import os
 import statistics
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "unit"))
 import passive_build as pb
-from measure import Measurement, measure
+from measure import Measurement
 
 ROOT = Path(__file__).resolve().parent.parent
 NF = str(ROOT / ".venv" / "bin" / "netfinger")
@@ -123,6 +124,14 @@ def readers(path: Path) -> tuple[float, float, int]:
     theirs = time.perf_counter() - start
     part.unlink()
     return ours, theirs, count
+
+
+def measure(cmd: list[str]) -> Measurement:
+    """``cmd`` measured from a small parent (bench/measure.py's main): this process holds the capture's
+    chunks and scapy, and a child forked from it would count them in its peak RSS."""
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("measure.py")), *cmd],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return Measurement(**json.loads(out))
 
 
 def cpu_model() -> str:
