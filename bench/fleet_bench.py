@@ -1,6 +1,6 @@
 """Fleet timings (root): ``make bench-fleet``; numbers go to docs/fleet.md.
 
-1. A fleet lab of SITES sites (the default site: 34 devices each). Each site's scan alone (the
+1. A fleet lab of SITES sites (the default site: 36 hosts each). Each site's scan alone (the
    sensor's own ``netfinger scan`` in its namespace), then ``fleet sweep --wait`` of all sites at once
    through the sensors; the target is: sweep <= 1.5 x the slowest single scan + 5 s.
 2. Ingest throughput: RESULTS results (copies of a real site report, new uids) pushed onto the

@@ -10,7 +10,8 @@ Hello, DNS) in between. Then it times, in the same run:
 * the record readers alone on the first 64 MiB: netfinger's ``struct`` reader and scapy's
   ``PcapReader`` (why the hot loop does not use scapy).
 
-Run: ``.venv/bin/python bench/passive_bench.py [--size-mib 1024] [--workdir DIR] [--keep]``.
+Run: ``.venv/bin/python bench/passive_bench.py [--size-mib 1024] [--workdir DIR] [--keep]
+[--baseline OTHER_NETFINGER]`` (the baseline is timed alternately with this checkout's netfinger).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import os
 import statistics
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "unit"))
 import passive_build as pb
-from measure import Measurement, measure
+from measure import Measurement
 
 ROOT = Path(__file__).resolve().parent.parent
 NF = str(ROOT / ".venv" / "bin" / "netfinger")
@@ -124,6 +126,24 @@ def readers(path: Path) -> tuple[float, float, int]:
     return ours, theirs, count
 
 
+def measure(cmd: list[str]) -> Measurement:
+    """``cmd`` measured from a small parent (bench/measure.py's main): this process holds the capture's
+    chunks and scapy, and a child forked from it would count them in its peak RSS."""
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("measure.py")), *cmd],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return Measurement(**json.loads(out))
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "CPU model unknown"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -131,6 +151,9 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command (median shown)")
     parser.add_argument("--keep", action="store_true", help="keep the capture")
+    parser.add_argument("--baseline", default=None, metavar="NETFINGER",
+                        help="another netfinger executable (e.g. /work/main/.venv/bin/netfinger) timed on "
+                             "the same file, alternating with this one: before/after figures in one run")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="nf-passive-", dir=args.workdir))
     cap = work / "video.pcap"
@@ -142,15 +165,21 @@ def main() -> int:
     tcpdump: list[Measurement] = []
     listen: list[Measurement] = []
     report = work / "report.json"
+    baseline: list[Measurement] = []
+    load_start = os.getloadavg()[0]
     for _ in range(args.repeat):
         tcpdump.append(measure(["tcpdump", "-r", str(cap), "-w", "/dev/null"]))
         listen.append(measure([NF, "listen", "--read", str(cap), "--json", str(report), "-q"]))
+        if args.baseline:
+            baseline.append(measure([args.baseline, "listen", "--read", str(cap), "--json",
+                                     str(work / "baseline.json"), "-q"]))
     td = statistics.median(m.wall_s for m in tcpdump)
     nf = statistics.median(m.wall_s for m in listen)
     rss = max(m.peak_rss_mb for m in listen)
     cpu = statistics.median(m.cpu_s for m in listen)
     td_cpu = statistics.median(m.cpu_s for m in tcpdump)
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared with other work)")
+    print(f"machine: {os.cpu_count()} CPUs ({cpu_model()}), load average {load_start:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end (shared with other work)")
     print(f"tcpdump -r -w /dev/null: {td:.2f}s wall, {td_cpu:.2f}s CPU "
           f"(runs {', '.join(f'{m.wall_s:.2f}' for m in tcpdump)})")
     print(f"netfinger listen --read: {nf:.2f}s wall, {cpu:.2f}s CPU, peak RSS {rss:.0f} MB, "
@@ -159,6 +188,13 @@ def main() -> int:
     print(f"ratio to tcpdump: {nf / td:.2f}x wall, {cpu / td_cpu:.2f}x CPU "
           f"(bound 3x wall: {'met' if nf <= 3 * td else 'MISSED'}); "
           f"RSS bound 200 MB: {'met' if rss <= 200 else 'MISSED'}")
+    if baseline:
+        b_wall = statistics.median(m.wall_s for m in baseline)
+        b_cpu = statistics.median(m.cpu_s for m in baseline)
+        print(f"baseline {args.baseline}: {b_wall:.2f}s wall, {b_cpu:.2f}s CPU, peak RSS "
+              f"{max(m.peak_rss_mb for m in baseline):.0f} MB, {b_wall / td:.2f}x tcpdump wall "
+              f"(runs {', '.join(f'{m.wall_s:.2f}' for m in baseline)})")
+        (work / "baseline.json").unlink(missing_ok=True)
     data = json.loads(report.read_text())
     print(f"hosts {len(data['hosts'])}; capture: {data['scan']['probes']['capture'][:160]}")
     ours, theirs, count = readers(cap)

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from netfinger.errors import NetfingerError
+from netfinger.lab.clients import ClientRounds, Wake
 from netfinger.lab.profile import Profile, Registry, load_profile, responder_registry
 from netfinger.lab.responders.base import Device, ProfileError, Responder
 from netfinger.lab.serve import DeviceRuntime, Guard
@@ -48,6 +49,8 @@ class Emulator:
         self.state, self.registry = state, registry
         self.guard = Guard()
         self.runtimes: list[tuple[DeviceRuntime | UnconfiguredRuntime, list[Responder]]] = []
+        self.clients: list[ClientRounds] = []
+        self.wake: Wake | None = None
         self._profiles: dict[str, Profile] = {}
 
     def _profile(self, path: str) -> Profile:
@@ -69,16 +72,29 @@ class Emulator:
             runtime = kind(device, dev.ns, ipv6=dev.ipv6)
             runtime.open(responders, self.guard)
             self.runtimes.append((runtime, responders))
+            # A --scale clone does not poll or search (that would multiply clients), nor does a unit
+            # with no address (it has no socket to act from).
+            if not dev.generated and isinstance(runtime, DeviceRuntime):
+                self.clients.append(ClientRounds(runtime, responders, self.guard))
 
     async def start(self) -> None:
         for runtime, _responders in self.runtimes:
             await runtime.start(self.guard)
 
     def announce(self) -> None:
+        """Every device's announcements, and a round of every client section (started on first use)."""
         for runtime, responders in self.runtimes:
             runtime.announce(responders, self.guard)
+        if self.wake is None:
+            self.wake = Wake()
+            for rounds in self.clients:
+                rounds.start(self.wake)
+        else:
+            self.wake.ring()
 
     async def close(self) -> None:
+        for rounds in self.clients:
+            await rounds.stop()
         for runtime, _responders in self.runtimes:
             await runtime.close()
 

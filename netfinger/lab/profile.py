@@ -27,8 +27,9 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 IDENTITY_KEYS = ("name", "mac", "ip", "description", "expect", "vars", "ipv6")
 EXPECT_TEXT = ("manufacturer", "brand", "model", "firmware", "device_type")
-EXPECT_KEYS = (*EXPECT_TEXT, "banned", "status", "cves")
+EXPECT_KEYS = (*EXPECT_TEXT, "banned", "status", "cves", "role")
 STATUSES = ("banned", "suspect", "clear", "unknown")
+ROLES = ("device", "client")  # client: a PC, phone or VMS that netfinger must not report as a device
 EXPECT_REQUIRED = ("manufacturer", "banned")
 
 Registry = Mapping[str, Responder]
@@ -63,10 +64,12 @@ class Expect:
     device_type: str | None = None
     cves: tuple[str, ...] = ()
     status: str | None = None  # the verdict tier; None when the profile does not say
+    role: str = "device"  # "client": not a device (a tool PC, an app phone); never reported as one
 
     def to_dict(self) -> dict[str, Any]:
         status = {"status": self.status} if self.status else {}
-        return status | {
+        role = {"role": self.role} if self.role != "device" else {}
+        return status | role | {
             "manufacturer": self.manufacturer,
             "brand": self.brand,
             "model": self.model,
@@ -137,7 +140,12 @@ def parse_expect(raw: Any, where: str) -> Expect:
         raise _fail(f"{where}.status", f"must be one of {', '.join(STATUSES)}, not {status!r}")
     if status is not None and (status == "banned") != banned:
         raise _fail(f"{where}.status", f"status {status} contradicts banned: {str(banned).lower()}")
-    return Expect(banned=banned, cves=tuple(cves), status=status, **text)
+    role = raw.get("role", "device")
+    if role not in ROLES:
+        raise _fail(f"{where}.role", f"must be one of {', '.join(ROLES)}, not {role!r}")
+    if role == "client" and banned:
+        raise _fail(f"{where}.role", "a client (not a device) cannot be banned")
+    return Expect(banned=banned, cves=tuple(cves), status=status, role=role, **text)
 
 
 def parse_vars(raw: Any, where: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from netfinger import __version__
@@ -36,6 +37,17 @@ def outcomes(session: PassiveSession, source: str, reader_notes: list[str]) -> d
     return out
 
 
+CLIENT_SIGNALS = ("sadp-inquiry", "dhip-search", "wsd-probe", "ssdp-search", "mdns-query")
+CLIENT_NOTE = ("client: searched for devices ({signals}), as a PC running SADP Tool or ConfigTool, a "
+               "recorder or a VMS does; a search is no evidence that this host is a device")
+
+
+def client_note(signals: tuple[str, ...]) -> str | None:
+    """The note for a host heard searching for devices (its own replies, if any, still count)."""
+    searched = [s for s in signals if s in CLIENT_SIGNALS]
+    return CLIENT_NOTE.format(signals=", ".join(searched)) if searched else None
+
+
 def build_passive_report(session: PassiveSession, *, source: str, started: str, interrupted: bool,
                          reader_notes: list[str] | None = None,
                          matcher: tuple[Matcher | None, str] | None = None) -> Report:
@@ -53,5 +65,8 @@ def build_passive_report(session: PassiveSession, *, source: str, started: str, 
         seen = session.store.seen.get(id(host))
         presence = Presence(iso(seen.first), iso(seen.last), tuple(seen.signals)) if seen else None
         verdict = classify(matcher_, host) if matcher_ else Verdict()
+        note = client_note(presence.signals) if presence else None
+        if note:
+            verdict = replace(verdict, notes=(*verdict.notes, note))
         hosts.append(HostReport(evidence=host, verdict=verdict, presence=presence))
     return Report(scan=info, hosts=hosts)

@@ -25,6 +25,8 @@ MAX_SKIP = 1 << 18
 MAX_NOTE_KINDS = 64
 TICK = 4096  # records between checks of the stop flag and progress
 IPV4_NO_OPTIONS = b"\x08\x00\x45"  # EtherType IPv4, version 4 / header length 20
+MAX_REPEATS = 4096  # datagrams remembered for repeats (then forgotten all at once)
+MAX_REPEAT_BYTES = 4096  # larger datagrams are always decoded
 CUT_NOTE = "packets cut by the capture's snap length (their payload read as far as it was kept)"
 
 
@@ -56,6 +58,7 @@ class PassiveSession:
         self._tcp = bool(self.stream_decoders)
         self.decoder_names = [d.name for d in chosen] + [d.name for d in self.stream_decoders]
         self._skip: set[bytes] = set()
+        self._repeats: dict[tuple[object, ...], list[tuple[str, list[Finding]]]] = {}
         self.store = PassiveStore()
         self.counts = Counts()
         self.reassembler = Reassembler(self._stream_done, self._host_note)
@@ -131,10 +134,31 @@ class PassiveSession:
             return
         else:
             decoders = self._eth.get(pkt.ethertype, [])
-        for dec in decoders:
-            self._run(dec.name, lambda d=dec: d.decode(pkt), pkt.ts)  # type: ignore[misc]
+        if decoders:
+            self._decode(pkt, decoders)
         if decoders and pkt.src_is_v4 and not pkt.link_local and pkt.src_ip:
             self.store.note_frame_mac(pkt.src_ip, pkt.src_mac)
+
+    def _decode(self, pkt: Packet, decoders: list[Decoder]) -> None:
+        """Run the decoders, or, for a datagram heard before (the same announcement every few seconds,
+        the same search), only count it again: decoders are pure, so it would say the same."""
+        key = None
+        if pkt.transport == "udp" and len(pkt.payload) <= MAX_REPEAT_BYTES:
+            key = (pkt.src_mac, pkt.dst_mac, pkt.src_ip, pkt.dst_ip, pkt.sport, pkt.dport, pkt.cut,
+                   pkt.payload)
+            before = self._repeats.get(key)
+            if before is not None:
+                for name, found in before:
+                    self.counts.per_decoder[name] += len(found)
+                    for finding in found:
+                        self.store.again(finding, pkt.ts)
+                return
+        results = [(dec.name, self._run(dec.name, lambda d=dec: d.decode(pkt), pkt.ts))  # type: ignore[misc]
+                   for dec in decoders]
+        if key is not None and all(found is not None for _, found in results):
+            if len(self._repeats) >= MAX_REPEATS:
+                self._repeats.clear()
+            self._repeats[key] = [(name, found or []) for name, found in results]
 
     def _tcp_packet(self, data: bytes, pkt: Packet) -> None:
         if not self._tcp:
@@ -148,17 +172,19 @@ class PassiveSession:
             self._skip.add(data[26:38])
             self._skip.add(data[30:34] + data[26:30] + data[36:38] + data[34:36])
 
-    def _run(self, name: str, decode: Callable[[], list[Finding]], ts: float) -> None:
+    def _run(self, name: str, decode: Callable[[], list[Finding]], ts: float) -> list[Finding] | None:
+        """The decoder's findings, into the store; None when it failed."""
         try:
             found = decode()
         except Exception as exc:  # a decoder bug must not end the capture; it is counted and noted
             log.debug("decoder %s failed", name, exc_info=True)
             self.counts.note(f"decoder {name} failed: {type(exc).__name__}")
-            return
+            return None
         if found:
             self.counts.per_decoder[name] += len(found)
         for finding in found:
             self.store.add(finding, ts)
+        return found
 
     def _stream_done(self, view: StreamView) -> None:
         head = view.to_client[:8] or view.to_server[:1]

@@ -82,15 +82,29 @@ class PassiveStore:
                     other.anomalies.append(note)
         return created
 
-    def add(self, finding: Finding, ts: float) -> HostEvidence | None:
-        sighting = finding.sighting
+    def _owner(self, sighting: Sighting) -> HostEvidence | None:
         ip = usable_ip(sighting.ip)
         mac = normalise_mac(sighting.mac) if sighting.mac else None
         if mac in ("00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff") or (mac and int(mac[:2], 16) & 1):
             mac = None
         if ip is None and mac is None:
             return None
-        host = self._host_for(ip, mac)
+        return self._host_for(ip, mac)
+
+    def again(self, finding: Finding, ts: float) -> None:
+        """A finding equal to one already added (the same datagram heard again): only its time counts;
+        what it says is in the host already."""
+        host = self._owner(finding.sighting)
+        seen = self.seen.get(id(host)) if host is not None else None
+        if seen is None:
+            if host is not None:
+                self.add(finding, ts)
+            return
+        seen.first, seen.last = min(seen.first, ts), max(seen.last, ts)
+
+    def add(self, finding: Finding, ts: float) -> HostEvidence | None:
+        sighting = finding.sighting
+        host = self._owner(sighting)
         if host is None:
             return None
         if sighting.raw:

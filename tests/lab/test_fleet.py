@@ -25,6 +25,7 @@ from netfinger.fleet import hqdb
 from netfinger.lab import fleet as fleet_lab
 from netfinger.lab import hq
 from netfinger.lab.fleet import FleetSite, FleetState
+from netfinger.lab.site import load_site
 from netfinger.lab.state import LabState, unique_lab_name
 
 pytestmark = pytest.mark.lab
@@ -33,7 +34,8 @@ NETFINGER = Path(sys.executable).parent / "netfinger"
 PYTHON = Path(sys.executable)
 VISIBILITY = 30  # seconds before an unacknowledged order is given out again
 STORED_WITHIN = 240.0  # generous: scans of two sites on a loaded 2-core machine
-SCALE = 36  # the default site's 34 devices plus 2 clones whose MACs differ per site (seed = site number)
+# the default site's own devices plus 2 clones whose MACs differ per site (seed = site number)
+SCALE = len(load_site("default").profiles) + 2
 
 
 @dataclass

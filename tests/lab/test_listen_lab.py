@@ -16,9 +16,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from netfinger.lab.profile import load_profile
 from netfinger.lab.state import LabState
 
 pytestmark = pytest.mark.lab
@@ -113,13 +115,14 @@ def _listen_while_talking(state: LabState, sensor: str, dumps_to: tuple[Path, Pa
             dump.wait(timeout=10)
 
 
-def test_lab_capture_read_back_names_the_announcing_devices(default_lab: LabState, tmp_path: Path) -> None:
-    """``lab capture`` (devices re-announce, no scanner) then ``listen --read``: 0 false positives, and
-    every Hikvision/Dahua device that announced itself is reported with the right maker, banned or suspect."""
-    state = default_lab
+@pytest.fixture(scope="module")
+def site_hosts(default_lab: LabState, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """``lab capture`` (devices re-announce, clients start a round, no scanner), then ``listen --read``:
+    the report's hosts by address."""
+    state, tmp_path = default_lab, tmp_path_factory.mktemp("capture")
     cap = tmp_path / "site.pcap"
     done = subprocess.run([sys.executable, "-m", "netfinger", "lab", "capture", "--name", state.name,
-                           "--seconds", "4", "-o", str(cap)], capture_output=True, text=True, timeout=120,
+                           "--seconds", "6", "-o", str(cap)], capture_output=True, text=True, timeout=120,
                           check=False)
     assert done.returncode == 0, done.stderr
     report = tmp_path / "r.json"
@@ -127,25 +130,81 @@ def test_lab_capture_read_back_names_the_announcing_devices(default_lab: LabStat
                            "--json", str(report), "-q"], capture_output=True, text=True, timeout=300,
                           check=False)
     assert read.returncode == 0, read.stderr
-    hosts = {h["ip"]: h for h in json.loads(report.read_text())["hosts"]}
-    truth = {d.ip: d.expect.get("manufacturer") for d in state.devices}
+    return {h["ip"]: h for h in json.loads(report.read_text())["hosts"]}
+
+
+def _polled(state: LabState) -> set[str]:
+    """The cameras the site's recorders poll by themselves (their profiles' ``poll`` sections)."""
+    out: set[str] = set()
+    for dev in state.devices:
+        section = load_profile(Path(dev.profile)).sections.get("poll")
+        if section and not dev.generated:
+            out |= {str(cam["ip"]) for cam in section["cameras"]}
+    return out
+
+
+def test_lab_capture_read_back_names_the_site(default_lab: LabState, site_hosts: dict[str, Any]) -> None:
+    """On the lab's own traffic: every Hikvision/Dahua device that said something identifying is reported
+    with the right maker, banned or suspect; 0 false positives, the tool PC and the app phone included;
+    model and firmware wherever the traffic carries them (the NVRs' ONVIF polls, SADP/DHIP replies to
+    the PC's searches)."""
+    state, hosts = default_lab, site_hosts
+    truth = {d.ip: d.expect for d in state.devices}
     named = {ip: h["manufacturer"] for ip, h in hosts.items() if h["manufacturer"]}
-    wrong = {ip: (maker, truth.get(ip)) for ip, maker in named.items() if truth.get(ip) != maker}
+    wrong = {ip: (maker, truth.get(ip, {}).get("manufacturer")) for ip, maker in named.items()
+             if truth.get(ip, {}).get("manufacturer") != maker}
     assert not wrong, wrong
-    announcing = [ip for ip, h in hosts.items() if set(h.get("signals", [])) & ANNOUNCEMENTS]
-    banned_heard = [ip for ip in announcing if truth.get(ip) in ("Hikvision", "Dahua")]
-    assert len(banned_heard) >= 10, "too few Hikvision/Dahua devices announced themselves"
-    missed = {ip: hosts[ip]["manufacturer"] for ip in banned_heard if named.get(ip) != truth[ip]}
+    heard = [ip for ip, h in hosts.items() if set(h.get("signals", [])) & IDENTIFYING]
+    banned_heard = [ip for ip in heard if truth.get(ip, {}).get("manufacturer") in ("Hikvision", "Dahua")]
+    assert len(banned_heard) >= 20, "too few Hikvision/Dahua devices were heard"
+    missed = {ip: hosts[ip]["manufacturer"] for ip in banned_heard
+              if named.get(ip) != truth[ip]["manufacturer"]}
     assert not missed, missed
     # Covered makers all land in a covered tier: banned where the traffic carries a strong native
     # signal, suspect where it only names the maker (issue 11: one naming signal never bans).
     assert {ip: hosts[ip]["status"] for ip in banned_heard
             if hosts[ip]["status"] not in ("banned", "suspect")} == {}
     assert any(hosts[ip]["status"] == "banned" for ip in banned_heard)
-    assert sum(1 for ip in banned_heard if hosts[ip]["model"]) >= len(banned_heard) // 2
+    shown = [ip for ip in banned_heard if set(hosts[ip]["signals"]) & FIRMWARE_SIGNALS]
+    assert len(shown) >= 15  # the PC's searches make every SADP/DHIP device answer
+    got = {ip: (hosts[ip]["model"], hosts[ip]["firmware"]) for ip in shown}
+    assert {ip: v for ip, v in got.items() if v != (truth[ip]["model"], truth[ip]["firmware"])} == {}
     chatty = [h for h in hosts.values() if {"dhcp", "dns-query"} <= set(h.get("signals", []))]
     assert len(chatty) >= 3  # the chatter sections: DHCP at boot, cloud lookups
-    assert not [h["ip"] for h in chatty if h["banned"] and truth.get(h["ip"]) not in ("Hikvision", "Dahua")]
+    assert not [h["ip"] for h in chatty if h["banned"] and truth.get(h["ip"], {}).get("manufacturer")
+                not in ("Hikvision", "Dahua")]
+
+
+def test_nvr_polls_show_each_cameras_onvif_model_and_firmware(default_lab: LabState,
+                                                              site_hosts: dict[str, Any]) -> None:
+    state, hosts = default_lab, site_hosts
+    polled = _polled(state)
+    assert len(polled) >= 6
+    truth = {d.ip: d.expect for d in state.devices}
+    missing = {ip: hosts.get(ip, {}).get("signals") for ip in polled
+               if not {"rtsp-response", "http-response"} <= set(hosts.get(ip, {}).get("signals", []))}
+    assert not missing, missing
+    for ip in polled:
+        fields = {o["field"]: o["value"] for o in hosts[ip]["observations"]
+                  if o["field"].startswith("onvif.")}
+        assert fields.get("onvif.Model") == truth[ip]["model"], (ip, fields)
+        assert truth[ip]["firmware"] and truth[ip]["firmware"] in fields.get("onvif.FirmwareVersion", ""), ip
+        assert (hosts[ip]["model"], hosts[ip]["firmware"]) == (truth[ip]["model"], truth[ip]["firmware"])
+    # The tool PC and the app phone are heard, as clients: never banned, never suspect, no maker.
+    clients = [d for d in state.devices if d.expect.get("role") == "client"]
+    assert len(clients) >= 2
+    for dev in clients:
+        host = hosts.get(dev.ip)
+        assert host is not None, f"{dev.name} was not heard"
+        assert (host["status"], host["manufacturer"], host["banned"]) == ("unknown", None, False), host
+    tool = next(hosts[d.ip] for d in clients if "search" in d.protocols)
+    assert {"sadp-inquiry", "dhip-search"} <= set(tool["signals"])
+    assert any(n.startswith("client: searched for devices") for n in tool["notes"])
+    phone = next(hosts[d.ip] for d in clients if "chatter" in d.protocols)
+    assert {"dhcp", "dns-query"} <= set(phone["signals"])
 
 
 ANNOUNCEMENTS = {"wsd-hello", "ssdp-notify", "mdns", "sadp-hello", "dhip-reply"}
+FIRMWARE_SIGNALS = {"sadp-probematch", "dhip-reply", "http-response"}  # replies that carry firmware
+IDENTIFYING = ANNOUNCEMENTS | FIRMWARE_SIGNALS | {"rtsp-response", "dhip-legacy-reply", "ssdp-response",
+                                                  "tls-certificate"}

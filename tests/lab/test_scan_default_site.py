@@ -56,7 +56,8 @@ def test_every_device_found_with_its_mac(
     assert not any(h["ip"] == default_lab.scanner_ip for h in report["hosts"])
 
 
-UNASKED = {"chatter"}  # what a device says unasked at boot (DHCP, DNS): for netfinger listen, not a scan
+UNASKED = {"chatter", "poll", "search"}  # what a device says or does unasked (boot DHCP/DNS, an NVR polling,
+# a PC searching): for netfinger listen, not a scan
 
 
 def test_every_answered_protocol_shows_in_evidence(

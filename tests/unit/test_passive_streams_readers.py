@@ -122,3 +122,32 @@ def test_out_of_order_segments_count_against_the_bounds() -> None:
         assert r.held_bytes <= streams.MAX_TO_CLIENT + streams.MAX_TO_SERVER
     r.flush()
     assert r.held_bytes == 0 and len(views) == 1
+
+
+def test_a_datagram_heard_again_only_moves_its_hosts_last_seen() -> None:
+    once, twice = PassiveSession(), PassiveSession()
+    frame = pb.udp(pb.HIK_SADP, "239.255.255.250", 37020, 37020,
+                   pb.cap("sadp/hikvision_ds-2cd2320d-i_probematch.xml"))
+    once.feed(Record(100.0, LINKTYPE_ETHERNET, frame, len(frame)))
+    for ts in (100.0, 160.0, 130.0):
+        twice.feed(Record(ts, LINKTYPE_ETHERNET, frame, len(frame)))
+    (a,), (b,) = once.store.hosts(), twice.store.hosts()
+    assert a.observations == b.observations and a.raw == b.raw
+    seen = twice.store.seen[id(b)]
+    assert (seen.first, seen.last, seen.signals) == (100.0, 160.0, ["sadp-probematch"])
+    assert twice.counts.per_decoder["sadp"] == 3 * once.counts.per_decoder["sadp"] > 0
+
+
+def test_a_datagram_a_decoder_failed_on_is_decoded_again() -> None:
+    s = PassiveSession(("sadp",))
+    calls = []
+
+    def broken(pkt: object) -> list[object]:
+        calls.append(pkt)
+        raise ValueError("decoder bug")
+
+    s._udp[37020][0].decode = broken  # type: ignore[method-assign]
+    frame = pb.udp(pb.TOOL_PC, "239.255.255.250", 37020, 37020, b"<Probe/>")
+    for ts in (1.0, 2.0):
+        s.feed(Record(ts, LINKTYPE_ETHERNET, frame, len(frame)))
+    assert len(calls) == 2 and s.counts.notes["decoder sadp failed: ValueError"] == 2

@@ -44,7 +44,9 @@ OUI_ORG = {
     "Google": "Google",
     "H3C": "Hangzhou H3C Technologies",
 }
-NOT_MAKER_OUI = {"honeywell-oem-hik-tricky": "Honeywell Security", "dahua-local-admin-mac": None}
+NOT_MAKER_OUI = {"honeywell-oem-hik-tricky": "Honeywell Security", "dahua-local-admin-mac": None,
+                 # the clients (expect.role: client, no maker): a Dell PC, an Android phone's random MAC
+                 "pc-vendor-search-tools": "Dell", "phone-vendor-apps": None}
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import ssl
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -74,6 +74,16 @@ class TcpEndpoint:
     tls: ssl.SSLContext | None = None
 
 
+@dataclass(frozen=True)
+class Outbound:
+    """What a device acting as a client (an NVR polling, a PC searching) may do from its own namespace:
+    ``send(port, datagrams)`` from its UDP ``port``; ``connect(ip, port)`` a TCP stream. Both refuse
+    a destination outside the device's own subnet (multicast groups aside)."""
+
+    send: Callable[[int, list[Datagram]], None]
+    connect: Callable[[str, int], Awaitable[tuple[asyncio.StreamReader, asyncio.StreamWriter]]]
+
+
 class Responder(abc.ABC):
     name: ClassVar[str]
 
@@ -102,3 +112,12 @@ class Responder(abc.ABC):
     def announcements(self, device: Device) -> list[Datagram]:
         """Datagrams sent once when the device comes up (WS-Discovery Hello, SSDP NOTIFY)."""
         return []
+
+    def period(self, device: Device) -> float | None:
+        """Seconds between the rounds of :meth:`act` (None: this section does nothing by itself)."""
+        return None
+
+    async def act(self, device: Device, out: Outbound) -> None:
+        """One round of what the device does unasked as a client (poll its cameras, search the LAN).
+        Rounds run while the lab is up, and once more at once when it is asked to re-announce."""
+        return

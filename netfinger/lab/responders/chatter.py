@@ -6,6 +6,8 @@ Profile section::
       dhcp: {hostname: AMC0167A0E9B4C5D21, params: [1, 3, 4, 5, 6, 12, 15, 28, 42]}
       dns: [p2p.amcrestview.com, p2pregister.easy4ipcloud.com]
 
+``dhcp`` also takes ``vendor_class`` (option 60, e.g. ``android-dhcp-14`` for a phone).
+
 Sent with the other announcements (when the lab comes up, and on ``lab capture``): the DHCPREQUEST to
 255.255.255.255:67 from port 68, each DNS query to the lab's first address (the scanner, which has
 no DNS server: the queries go unanswered, as to a dead resolver). Nothing else is answered.
@@ -34,7 +36,8 @@ class ChatterResponder(Responder):
         schema.only_keys(sec, {"dhcp", "dns"}, where)
         if "dhcp" in sec:
             dhcp = schema.mapping(sec["dhcp"], f"{where}.dhcp")
-            schema.only_keys(dhcp, {"hostname", "params"}, f"{where}.dhcp")
+            schema.only_keys(dhcp, {"hostname", "params", "vendor_class"}, f"{where}.dhcp")
+            schema.opt_str(dhcp, "vendor_class", f"{where}.dhcp")
             params = dhcp.get("params", [])
             if not isinstance(params, list) or not all(isinstance(p, int) and 0 < p < 255 for p in params):
                 raise ProfileError(f"{where}.dhcp.params: a list of option numbers 1-254")
@@ -58,9 +61,13 @@ class ChatterResponder(Responder):
         if "dhcp" in sec:
             spec = sec["dhcp"]
             data = chatter.build_dhcp_request(device.mac, device.ip, str(spec.get("hostname", device.name)),
-                                              list(spec.get("params", [1, 3, 6, 12, 15, 28, 42])), xid)
+                                              list(spec.get("params", [1, 3, 6, 12, 15, 28, 42])), xid,
+                                              vendor_class=str(spec.get("vendor_class", "")))
             out.append(Datagram(data, ("255.255.255.255", 67)))
+        return out + self._queries(device, xid)
+
+    def _queries(self, device: Device, xid: int) -> list[Datagram]:
         resolver = str(next(ipaddress.IPv4Network(f"{device.ip}/{device.prefixlen}", strict=False).hosts()))
-        for i, name in enumerate(sec.get("dns", [])):
-            out.append(Datagram(chatter.build_dns_query(str(name), xid + i), (resolver, 53)))
-        return out
+        names = device.sections.get("chatter", {}).get("dns", [])
+        return [Datagram(chatter.build_dns_query(str(name), xid + i), (resolver, 53))
+                for i, name in enumerate(names)]
