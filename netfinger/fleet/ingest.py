@@ -5,6 +5,8 @@ came in on (each site's broker user can be limited to its own queues): a mismatc
 logged and noted in ``fleet_rejects``, never stored. A valid one is stored by
 ``history.record_sweep`` in one transaction, idempotent by its uid, so a result delivered twice is
 kept once. While the database is down the task is retried every few seconds until it is stored.
+A failure report (an order the sensor could not carry out) is checked the same way and noted in
+``fleet_failures``, once per uid, for ``fleet sweep --wait`` and ``fleet status``.
 """
 
 from __future__ import annotations
@@ -22,8 +24,15 @@ from netfinger import history
 from netfinger.errors import NetfingerError, UsageError
 from netfinger.fleet import hqdb
 from netfinger.fleet.app import make_app, worker_argv
-from netfinger.fleet.config import HEARTBEAT_TASK, RESULT_TASK, redact, result_queue, site_of_result_queue
-from netfinger.fleet.messages import Heartbeat, Result
+from netfinger.fleet.config import (
+    FAILURE_TASK,
+    HEARTBEAT_TASK,
+    RESULT_TASK,
+    redact,
+    result_queue,
+    site_of_result_queue,
+)
+from netfinger.fleet.messages import Failure, Heartbeat, Result
 from netfinger.fleet.supervise import Supervisor, handle_signals
 from netfinger.report.load import report_from_json_text
 from netfinger.report.model import Report
@@ -95,6 +104,22 @@ def register(app: Celery, cfg: IngestConfig) -> None:
             raise self.retry(countdown=cfg.retry_delay) from None
         log.info("stored %s from %s/%s as sweep %d", msg.uid, msg.site, msg.sensor, sweep_id)
         return str(sweep_id)
+
+    @app.task(name=FAILURE_TASK, bind=True, acks_late=True, max_retries=None)  # type: ignore[untyped-decorator]
+    def failure(self: Any, **kwargs: Any) -> str:
+        queue = _arrived_on(self)
+        if site_of_result_queue(queue) != kwargs.get("site"):
+            return _refuse(cfg, queue, kwargs, "the site it claims is not the site of its queue")
+        try:
+            msg = Failure.parse(kwargs)
+            hqdb.record_failure(cfg.db, msg)
+        except UsageError as exc:
+            return _refuse(cfg, queue, kwargs, f"invalid failure report: {exc}"[:400])
+        except STORE_ERRORS as exc:
+            log.warning("database not reachable (%s); retrying in %.0fs", str(exc)[:200], cfg.retry_delay)
+            raise self.retry(countdown=cfg.retry_delay) from None
+        log.warning("order %s at %s/%s failed: %s", msg.uid, msg.site, msg.sensor, msg.reason)
+        return "noted"
 
     @app.task(name=HEARTBEAT_TASK, bind=True, acks_late=True, ignore_result=True)  # type: ignore[untyped-decorator]
     def heartbeat(self: Any, **kwargs: Any) -> str:
