@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("ingest", help="worker storing the sites' results (one transaction per sweep)")
     _common(p, broker=True, db=True, sites=True)
+    p.add_argument("--processes", type=int, default=min(os.cpu_count() or 1, 4), metavar="N",
+                   help="results validated and stored at once, one per process (default: the CPU count, "
+                        "at most 4)")
     p.set_defaults(handler=_ingest)
 
     p = sub.add_parser("sweep", help="ask sites to sweep now")
@@ -116,8 +120,10 @@ def _ingest(args: argparse.Namespace) -> int:
     _logging()
     path = args.fleet or os.environ.get(FLEET_ENV)
     alerts = {e.name: list(e.alert) for e in load_fleet_file(Path(path)) if e.alert} if path else {}
+    if not 1 <= args.processes <= 64:
+        raise UsageError("--processes: give 1 to 64")
     return run_ingest(IngestConfig(broker_url(args.broker), db_url(args.db), tuple(_sites(args)),
-                                   alerts=alerts))
+                                   alerts=alerts, processes=args.processes))
 
 
 def _positive(text: str) -> float:
@@ -148,13 +154,15 @@ def _sweep(args: argparse.Namespace) -> int:
     sites = _sites(args)
     db = db_url(args.db) if args.wait else ""
     spec = _order_spec(args)
-    orders = dispatch(make_app(broker_url(args.broker)), sites, spec)
+    app = make_app(broker_url(args.broker))
+    started = time.monotonic()  # "stored after" counts from the orders' dispatch
+    orders = dispatch(app, sites, spec)
     for o in orders:
         print(f"netfinger: {o.site}: {spec.kind} ordered ({o.uid})", file=sys.stderr)
     if not args.wait:
         return EXIT_OK
     bad = 0
-    for a in wait(db, orders, args.timeout):
+    for a in wait(db, orders, args.timeout, started):
         if a.failure is not None:
             bad += 1
             f = a.failure

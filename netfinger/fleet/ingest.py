@@ -48,6 +48,7 @@ class IngestConfig:
     sites: tuple[str, ...]
     retry_delay: float = 2.0
     alerts: dict[str, list[str]] = field(default_factory=dict)  # site -> --alert URLs (the fleet file)
+    processes: int = 1  # results stored at once (each validation is CPU work: up to one per core)
 
 
 def _arrived_on(task: Any) -> str:
@@ -141,7 +142,8 @@ def run_worker(cfg: IngestConfig) -> int:
     app = make_app(cfg.broker)
     register(app, cfg)
     try:
-        app.worker_main(worker_argv([result_queue(s) for s in cfg.sites], f"ingest@{socket.gethostname()}"))
+        app.worker_main(worker_argv([result_queue(s) for s in cfg.sites], f"ingest@{socket.gethostname()}",
+                                    cfg.processes))  # fmt: skip
     finally:
         hqdb.dispose()
     return 0

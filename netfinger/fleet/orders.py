@@ -84,6 +84,23 @@ def _listen(order: Order, cfg: SensorConfig) -> Work:
     return lambda stop: passive.listen(config, halt=stop, ready=ready)
 
 
+def warm_up() -> None:
+    """Load what a scan loads on first use (the scan core and its probes, the signatures, the OUI
+    registry, the certificate reader; about a CPU-second) before the worker takes its first order, so
+    that no order pays it; in a fleet sweep every sensor would pay it at the same moment. Never raises."""
+    try:
+        import netfinger.scan.core  # noqa: F401 - imported for its probes
+        from netfinger.match import oui
+        from netfinger.protocols import tls
+        from netfinger.scan.report import load_matcher
+
+        load_matcher()
+        oui.warm_up()
+        tls.warm_up()
+    except Exception as exc:  # a scan would meet the same problem and report it
+        log.warning("warm-up failed (%s: %s); the first scan loads what it needs", type(exc).__name__, exc)
+
+
 def time_limit(order: Order, cfg: SensorConfig) -> float:
     if order.limit:
         return order.limit

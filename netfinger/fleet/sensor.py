@@ -23,7 +23,7 @@ from netfinger.errors import UsageError
 from netfinger.fleet.app import make_app, worker_argv
 from netfinger.fleet.config import SWEEP_TASK, check_site, redact, site_queue
 from netfinger.fleet.messages import Failure, Order, inert, is_uid
-from netfinger.fleet.orders import run_order
+from netfinger.fleet.orders import run_order, warm_up
 from netfinger.fleet.outbox import Outbox
 from netfinger.fleet.sender import Sender
 from netfinger.fleet.supervise import Supervisor, handle_signals
@@ -113,6 +113,7 @@ def run_worker(cfg: SensorConfig) -> int:
     """The Celery worker (a child of :func:`run_sensor`): the site's queue, one order at a time."""
     app = make_app(cfg.broker)
     register(app, cfg, Outbox(cfg.directory))
+    warm_up()
     app.worker_main(worker_argv([site_queue(cfg.site)], f"sensor.{cfg.site}@{socket.gethostname()}"))
     return 0
 
