@@ -110,3 +110,19 @@ def test_hq_notes_a_failure_once_and_status_shows_the_last(tmp_path: Path) -> No
     table = render_table(list(rows.values()), width=250)
     assert "no interface 'eth9' here" in table and "last failure" in table
     hqdb.dispose()
+
+
+def test_an_unreadable_order_for_this_site_is_reported_back(tmp_path: Path) -> None:
+    from netfinger.fleet.sensor import _refused
+
+    outbox = Outbox(tmp_path)
+    cfg = _cfg(tmp_path)
+    order = {"uid": "site1:x", "site": "site1", "kind": "exec"}
+    assert _refused(cfg, outbox, order, "t1", "kind: bad") == "rejected"
+    kept = outbox.get_failure("site1:x")
+    assert kept is not None and kept.reason == "order rejected: kind: bad" and kept.kind == "scan"
+    _refused(cfg, outbox, {"site": "site1", "timeout": 1e9}, "t2", "timeout: too long")  # no uid: the task id
+    assert outbox.get_failure("task:t2") is not None
+    _refused(cfg, outbox, {"uid": "site2:y", "site": "site2"}, "t3", "wrong site")  # not ours to report
+    _refused(cfg, outbox, {"uid": "<bad uid>", "site": "site1"}, "t4", "uid: not a short name")
+    assert outbox.pending("failures") == ["site1:x", "task:t2"]
