@@ -72,17 +72,22 @@ def _sweep(state: fleet_lab.FleetState, logs: Path) -> tuple[float, Sweep]:
                                                      re.M)}  # fmt: skip
     per_site = {}
     for site, uid in uids.items():
-        said = re.findall(rf"order {re.escape(uid)}: scan of \S+ done in ([\d.]+)s",
-                          (logs / f"{site}.log").read_text(errors="replace"))  # fmt: skip
+        pattern = rf"order {re.escape(uid)}: scan of \S+ done in [\d.]+s \(the scan itself ([\d.]+)s\)"
+        said = re.findall(pattern, (logs / f"{site}.log").read_text(errors="replace"))
         per_site[site] = (stored[site], float(said[-1]))
     return wall, per_site
 
 
-def _print_sweep(singles: list[tuple[float, float]], wall: float, per_site: Sweep) -> None:
+def _print_singles(singles: list[tuple[float, float]]) -> None:
     walls, scans = sorted(w for w, _ in singles), sorted(s for _, s in singles)
+    print(f"single-site scans alone, one after another: command median {walls[len(walls) // 2]:.1f}s, "
+          f"slowest {walls[-1]:.1f}s; the scan itself median {scans[len(scans) // 2]:.1f}s, slowest "
+          f"{scans[-1]:.1f}s")
+
+
+def _print_sweep(singles: list[tuple[float, float]], wall: float, per_site: Sweep) -> None:
+    walls = sorted(w for w, _ in singles)
     median = walls[len(walls) // 2]
-    print(f"single-site scans alone, one after another: command median {median:.1f}s, slowest "
-          f"{walls[-1]:.1f}s; the scan itself median {scans[len(scans) // 2]:.1f}s, slowest {scans[-1]:.1f}s")
     for site, (stored, scan) in sorted(per_site.items()):
         print(f"  {site}: stored {stored:.1f}s after dispatch; its scan {scan:.1f}s at the sensor; "
               f"the rest (pick-up, delivery, ingest, poll) {stored - scan:.1f}s")
@@ -96,6 +101,36 @@ def _print_sweep(singles: list[tuple[float, float]], wall: float, per_site: Swee
         print(f"  target against {what} ({base:.1f}s): <= {1.5 * base + 5:.1f}s: {verdict}")
     print(f"  overhead beyond the slowest in-sweep scan: {wall - slowest_in_sweep:.1f}s "
           f"(command start-up and dispatch {wall - last:.1f}s)")
+
+
+def _start_workers(state: fleet_lab.FleetState, logs: Path) -> list[subprocess.Popen[bytes]]:
+    """HQ's ingest worker and one sensor per site, each logging to LOGS/NAME.log."""
+    procs = []
+    for key, site in [("ingest", None), *((s.site, s) for s in state.sites)]:
+        ns = site.scanner_ns if site else state.hq_ns
+        argv = ["sensor", "--site", site.site] if site else ["fleet", "ingest"]
+        with (logs / f"{key}.log").open("wb") as log:
+            procs.append(subprocess.Popen(["ip", "netns", "exec", ns, NF, *argv],
+                                          env={**os.environ, **state.env(site)}, stderr=log))  # fmt: skip
+    return procs
+
+
+def _wait_ready(state: fleet_lab.FleetState, logs: Path, within: float = 600) -> None:
+    """Until every sensor's worker says it is ready (it loads the scan's data first), so the scans
+    timed alone do not share the CPU with the sensors' start-up."""
+    deadline = time.monotonic() + within
+    while not all(" ready." in (logs / f"{s.site}.log").read_text(errors="replace") for s in state.sites):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"sensors not ready within {within:.0f}s; see {logs}")
+        time.sleep(0.5)
+
+
+def _print_ingest(logs: Path) -> None:
+    text = (logs / "ingest.log").read_text(errors="replace")
+    stores = sorted(float(t) for t in re.findall(r"stored \S+ from \S+ as sweep \d+ in ([\d.]+)s", text))
+    print(f"  ingest of the sweep's results: {len(stores)} stored, each in median "
+          f"{stores[len(stores) // 2]:.2f}s, slowest {stores[-1]:.2f}s (validation and one transaction; "
+          f"--processes at once); logs in {logs}")
 
 
 def _push(state: fleet_lab.FleetState, db: str, count: int) -> float:
@@ -124,6 +159,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sites", type=int, default=8)
     parser.add_argument("--results", type=int, default=480)
+    parser.add_argument("--sweeps", type=int, default=3, help="fleet sweeps timed, one after another")
     parser.add_argument("--name", default="fbench")
     args = parser.parse_args()
     if fleet_lab.is_fleet(args.name):
@@ -133,19 +169,17 @@ def main() -> int:
     try:
         assert state.postgres is not None
         db = hq.pg_socket_url(state.postgres)
-        env = {**os.environ, **state.env(None)}
-        procs.append(subprocess.Popen(["ip", "netns", "exec", state.hq_ns, NF, "fleet", "ingest"], env=env,
-                                      stderr=subprocess.DEVNULL))  # fmt: skip
         logs = Path(tempfile.mkdtemp(prefix="fleet-bench-"))
-        for site in state.sites:
-            with (logs / f"{site.site}.log").open("wb") as log:
-                procs.append(subprocess.Popen(["ip", "netns", "exec", site.scanner_ns, NF, "sensor", "--site",
-                                               site.site], env={**os.environ, **state.env(site)},
-                                              stderr=log))  # fmt: skip
+        procs += _start_workers(state, logs)
+        _wait_ready(state, logs)
         singles = _single_scans(state, logs / "single.json")
         print(f"sites: {args.sites} x {len(fleet_lab.site_lab(state.sites[0]).devices)} devices")
-        wall, per_site = _sweep(state, logs)
-        _print_sweep(singles, wall, per_site)
+        _print_singles(singles)
+        for k in range(1, args.sweeps + 1):
+            print(f"sweep {k} of {args.sweeps}:")
+            wall, per_site = _sweep(state, logs)
+            _print_sweep(singles, wall, per_site)
+        _print_ingest(logs)
         pushed = _push(state, db, args.results)
         print(f"ingest: {args.results} results in {pushed:.1f}s = {args.results / pushed:.1f} sweeps/s")
         total = len(history.list_sweeps(db))

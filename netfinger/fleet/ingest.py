@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -95,6 +96,7 @@ def register(app: Celery, cfg: IngestConfig) -> None:
         queue = _arrived_on(self)
         if site_of_result_queue(queue) != kwargs.get("site"):
             return _refuse(cfg, queue, kwargs, "the site it claims is not the site of its queue")
+        started = time.monotonic()
         try:
             msg = Result.parse(kwargs)
             sweep_id = store(cfg, msg)
@@ -103,7 +105,8 @@ def register(app: Celery, cfg: IngestConfig) -> None:
         except STORE_ERRORS as exc:
             log.warning("database not reachable (%s); retrying in %.0fs", str(exc)[:200], cfg.retry_delay)
             raise self.retry(countdown=cfg.retry_delay) from None
-        log.info("stored %s from %s/%s as sweep %d", msg.uid, msg.site, msg.sensor, sweep_id)
+        log.info("stored %s from %s/%s as sweep %d in %.2fs", msg.uid, msg.site, msg.sensor, sweep_id,
+                 time.monotonic() - started)  # fmt: skip
         return str(sweep_id)
 
     @app.task(name=FAILURE_TASK, bind=True, acks_late=True, max_retries=None)  # type: ignore[untyped-decorator]
