@@ -140,10 +140,31 @@ def register(app: Celery, cfg: IngestConfig) -> None:
         return "ok"
 
 
+def warm_up(db: str) -> None:
+    """Load what the first result would load (the report schema's validator, the store's schema check
+    and its modules, the fleet tables) before taking results; a fresh process paid seconds for it on
+    its first result. Connections are closed again, so a prefork pool's children share none (they
+    reconnect on first use, without a second schema check). Never raises: a store still down or not
+    created yet is met again, and reported, by the first result."""
+    from netfinger.history.database import dispose_all
+    from netfinger.report.schema import schema_errors
+
+    schema_errors({})  # builds the validator
+    try:
+        history.list_sweeps(db, limit=1)
+        hqdb.engine(db)
+    except STORE_ERRORS as exc:
+        log.info("store not ready at start (%s); the first result will open it", str(exc)[:200])
+    finally:
+        dispose_all()
+        hqdb.dispose()
+
+
 def run_worker(cfg: IngestConfig) -> int:
     """The Celery worker (a child of :func:`run_ingest`) on every site's result queue."""
     app = make_app(cfg.broker)
     register(app, cfg)
+    warm_up(cfg.db)
     try:
         app.worker_main(worker_argv([result_queue(s) for s in cfg.sites], f"ingest@{socket.gethostname()}",
                                     cfg.processes))  # fmt: skip
