@@ -142,16 +142,16 @@ def register(app: Celery, cfg: IngestConfig) -> None:
 
 def warm_up(db: str) -> None:
     """Load what the first result would load (the report schema's validator, the store's schema check
-    and its modules, the fleet tables) before taking results; a fresh process paid seconds for it on
-    its first result. Connections are closed again, so a prefork pool's children share none (they
-    reconnect on first use, without a second schema check). Never raises: a store still down or not
-    created yet is met again, and reported, by the first result."""
-    from netfinger.history.database import dispose_all
+    and its modules, or the schema itself in a new store, the fleet tables) before taking results: a
+    fresh process paid seconds for it on its first result. Connections are closed again, so a prefork
+    pool's children share none (they reconnect on first use, without a second schema check). Never
+    raises: a store still down is met again, and reported, by the first result."""
+    from netfinger.history.database import connect, dispose_all
     from netfinger.report.schema import schema_errors
 
     schema_errors({})  # builds the validator
     try:
-        history.list_sweeps(db, limit=1)
+        connect(db, create=True)  # the store the first result would create: its schema checked or made
         hqdb.engine(db)
     except STORE_ERRORS as exc:
         log.info("store not ready at start (%s); the first result will open it", str(exc)[:200])
