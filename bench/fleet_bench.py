@@ -1,6 +1,6 @@
 """Fleet timings (root): ``make bench-fleet``; numbers go to docs/fleet.md.
 
-1. A fleet lab of SITES sites (the default site: 34 devices each). Each site's scan alone (the
+1. A fleet lab of SITES sites (the default site: 36 hosts each). Each site's scan alone (the
    sensor's own ``netfinger scan`` in its namespace, one after another), then ``fleet sweep --wait``
    of all sites at once through the sensors. The target is: sweep <= 1.5 x the slowest single-site
    scan + 5 s, read two ways: against the scans measured alone, and against the slowest site's own
