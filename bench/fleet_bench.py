@@ -1,11 +1,12 @@
 """Fleet timings (root): ``make bench-fleet``; numbers go to docs/fleet.md.
 
 1. A fleet lab of SITES sites (the default site: 36 hosts each). Each site's scan alone (the
-   sensor's own ``netfinger scan`` in its namespace, one after another), then ``fleet sweep --wait``
-   of all sites at once through the sensors. The target is: sweep <= 1.5 x the slowest single-site
-   scan + 5 s, read two ways: against the scans measured alone, and against the slowest site's own
-   scan inside the sweep (as its sensor reports it: "done in S"; 8 scans at once share the CPU).
-   Per site: the time from dispatch to stored, its scan, and the rest (pick-up, delivery, ingest).
+   sensor's own ``netfinger scan`` in its namespace), then ``fleet sweep --wait`` of all sites at once
+   through the sensors; the target is: sweep <= 1.5 x the slowest single scan + 5 s.
+   The scans alone run one after another, once every sensor is ready; --sweeps sweeps are timed. The
+   target is read against the scans alone and against the slowest site's own scan inside the sweep
+   (as its sensor reports it: "the scan itself S"; 8 scans at once share the CPU). Per site: the
+   time from dispatch to stored, its scan, and the rest (pick-up, delivery, ingest, the poll).
 2. Ingest throughput: RESULTS results (copies of a real site report, new uids) pushed onto the
    result queues, timed until all are stored in PostgreSQL.
 3. Dashboard render time over 500 stored sweeps (the sweeps of step 2 plus the real ones).
