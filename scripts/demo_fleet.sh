@@ -21,6 +21,9 @@ for k in $(seq 1 "$SITES"); do
   "$NF" lab run --name "$NAME" --site "$k" -- "$NF" sensor --site "site$k" >"$LOGS/site$k.log" 2>&1 &
 done
 "$NF" lab run --name "$NAME" --hq -- "$NF" fleet sweep --wait --timeout 300
+echo "An order that cannot be carried out comes back as failed (a listen on a missing interface):"
+"$NF" lab run --name "$NAME" --hq -- "$NF" fleet sweep --site site1 --listen 2 --iface nosuch0 --wait \
+  --timeout 120 || echo "(exit $?: site1 failed, as ordered)"
 "$NF" lab run --name "$NAME" --hq -- "$NF" fleet status
 mkdir -p "$OUT"
 "$NF" lab run --name "$NAME" --hq -- "$NF" fleet report --format html -o "$PWD/$OUT/fleet-dashboard.html"

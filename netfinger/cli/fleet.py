@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +44,29 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("ingest", help="worker storing the sites' results (one transaction per sweep)")
     _common(p, broker=True, db=True, sites=True)
+    p.add_argument("--processes", type=int, default=min(os.cpu_count() or 1, 4), metavar="N",
+                   help="results validated and stored at once, one per process (default: the CPU count, "
+                        "at most 4)")
     p.set_defaults(handler=_ingest)
 
     p = sub.add_parser("sweep", help="ask sites to sweep now")
     _common(p, broker=True, db=True, sites=True)
-    p.add_argument("--wait", action="store_true", help="wait until every site's result is stored")
+    p.add_argument("--wait", action="store_true",
+                   help="wait until every site's result is stored or its failure reported (exit 3 if "
+                        "any site failed or is late)")
     p.add_argument("--timeout", type=float, default=600.0, metavar="S", help="--wait at most S seconds (600)")
-    p.add_argument("--listen", type=float, metavar="S",
-                   help="a passive listen of S seconds instead of a scan")
-    p.add_argument("--scan-timeout", type=float, default=2.0, metavar="S",
+    p.add_argument("--listen", type=_positive, metavar="S",
+                   help="a passive listen of S seconds on each site's interface instead of a scan "
+                        "(the sensor sends nothing)")
+    p.add_argument("--iface", metavar="IF", help="with --listen: the interface each sensor listens on "
+                   "(default: the sensor's --listen-iface, else the one facing its targets)")
+    p.add_argument("--scan-timeout", type=_positive, default=2.0, metavar="S",
                    help="the scan's listen window (2)")
+    p.add_argument("--probes", metavar="LIST", help="comma-separated probes (default: the scan's defaults)")
+    p.add_argument("--time-limit", type=_positive, metavar="S",
+                   help="the order fails (and is reported back as failed) if it runs longer than S "
+                        "seconds (default: the sensor's --time-limit for a scan, the duration + 60 s "
+                        "for a listen)")
     p.set_defaults(handler=_sweep)
 
     p = sub.add_parser("schedule", help="Celery beat: sweep each site on its cron (fleet file)")
@@ -106,33 +120,63 @@ def _ingest(args: argparse.Namespace) -> int:
     _logging()
     path = args.fleet or os.environ.get(FLEET_ENV)
     alerts = {e.name: list(e.alert) for e in load_fleet_file(Path(path)) if e.alert} if path else {}
+    if not 1 <= args.processes <= 64:
+        raise UsageError("--processes: give 1 to 64")
     return run_ingest(IngestConfig(broker_url(args.broker), db_url(args.db), tuple(_sites(args)),
-                                   alerts=alerts))
+                                   alerts=alerts, processes=args.processes))
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
+def _order_spec(args: argparse.Namespace) -> Any:
+    from netfinger.fleet.messages import MAX_DURATION
+    from netfinger.fleet.sweep import OrderSpec
+
+    if args.iface and not args.listen:
+        raise UsageError("--iface applies to --listen orders only")
+    if args.listen and args.listen > MAX_DURATION:
+        raise UsageError(f"--listen {args.listen:g}: at most {MAX_DURATION:g} seconds")
+    probes = tuple(p.strip() for p in (args.probes or "").split(",") if p.strip())
+    return OrderSpec("listen" if args.listen else "scan", args.scan_timeout, args.listen or 60.0, probes,
+                     args.time_limit or 0.0, args.iface or "")  # fmt: skip
 
 
 def _sweep(args: argparse.Namespace) -> int:
     from netfinger.fleet.app import make_app
+    from netfinger.fleet.messages import inert
     from netfinger.fleet.sweep import dispatch, wait
 
     sites = _sites(args)
     db = db_url(args.db) if args.wait else ""
-    kind = "listen" if args.listen else "scan"
-    orders = dispatch(make_app(broker_url(args.broker)), sites, kind, timeout=args.scan_timeout,
-                      duration=args.listen or 60.0)  # fmt: skip
+    spec = _order_spec(args)
+    app = make_app(broker_url(args.broker))
+    started = time.monotonic()  # "stored after" counts from the orders' dispatch
+    orders = dispatch(app, sites, spec)
     for o in orders:
-        print(f"netfinger: {o.site}: {kind} ordered ({o.uid})", file=sys.stderr)
+        print(f"netfinger: {o.site}: {spec.kind} ordered ({o.uid})", file=sys.stderr)
     if not args.wait:
         return EXIT_OK
-    late = 0
-    for a in wait(db, orders, args.timeout):
-        if a.sweep_id is None:
-            late += 1
+    bad = 0
+    for a in wait(db, orders, args.timeout, started):
+        if a.failure is not None:
+            bad += 1
+            f = a.failure
+            print(f"{a.order.site}: FAILED after {a.seconds:.1f}s ({inert(f.sensor)}, {f.seconds:.1f}s into "
+                  f"the {f.kind}): {inert(f.reason)}")  # fmt: skip
+        elif a.sweep_id is None:
+            bad += 1
             print(f"{a.order.site}: not back within {args.timeout:.0f}s (is its sensor up? "
                   "netfinger fleet status)")  # fmt: skip
         else:
-            print(f"{a.order.site}: sweep {a.sweep_id} stored after {a.seconds:.1f}s: {a.hosts} hosts, "
+            took = "" if a.sensor_seconds is None else f" ({spec.kind} {a.sensor_seconds:.1f}s at the sensor)"
+            print(f"{a.order.site}: sweep {a.sweep_id} stored after {a.seconds:.1f}s{took}: {a.hosts} hosts, "
                   f"{a.banned} banned, {a.vulnerable} vulnerable")  # fmt: skip
-    return EXIT_FAILURE if late else EXIT_OK
+    return EXIT_FAILURE if bad else EXIT_OK
 
 
 def _schedule(args: argparse.Namespace) -> int:

@@ -24,7 +24,10 @@ not be delivered when the broker is back. It needs no database credentials.
 The broker URL (--broker or {BROKER_ENV}) carries the site's own Redis user and password:
 redis://SITE:PASSWORD@HQ:6379/0, or rediss://... for TLS (CA file in NETFINGER_BROKER_CA).
 Targets: --targets, else {TARGETS_ENV}, else this host's subnets except the broker link's.
-Stop with Ctrl-C or SIGTERM: the order in progress is finished and acknowledged first."""
+An order that cannot be carried out (the scan fails, a bad interface, the time limit is hit) is
+reported back to HQ as failed, with the reason; a sensor that dies mid-order reports nothing and the
+order is given out again. Stop with Ctrl-C or SIGTERM: the order in progress is finished and
+acknowledged first."""
 
 
 def register(subparsers: Any) -> None:
@@ -38,6 +41,12 @@ def register(subparsers: Any) -> None:
                    "~/.local/state/netfinger/sensor-SITE)")
     p.add_argument("--heartbeat", type=float, default=10.0, metavar="S",
                    help="seconds between heartbeats to HQ (default 10)")
+    p.add_argument("--time-limit", type=float, default=3600.0, metavar="S",
+                   help="a scan order that runs longer is stopped and reported failed, unless the order "
+                        "sets its own limit (default 3600; keep it below NETFINGER_VISIBILITY_TIMEOUT)")
+    p.add_argument("--listen-iface", metavar="IF", default="",
+                   help="where listen orders listen, e.g. a SPAN port (default: the interface facing "
+                        "the targets)")
     p.set_defaults(handler=handle)
 
 
@@ -51,6 +60,7 @@ def handle(args: argparse.Namespace) -> int:
         site=site, broker=broker, name=args.name or f"{site}@{socket.gethostname()}",
         targets=sensor_targets(args.targets, broker),
         directory=default_directory(site) if args.dir is None else Path(args.dir),
-        heartbeat=max(args.heartbeat, 1.0),
+        heartbeat=max(args.heartbeat, 1.0), time_limit=max(args.time_limit, 1.0),
+        listen_iface=args.listen_iface,
     )  # fmt: skip
     return run_sensor(cfg)

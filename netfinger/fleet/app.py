@@ -43,7 +43,9 @@ def make_app(broker: str) -> Celery:
     return app
 
 
-def worker_argv(queues: list[str], hostname: str) -> list[str]:
-    """One process, one task at a time (a scan is asyncio inside), only the given queues."""
-    return ["worker", "-Q", ",".join(queues), "-P", "solo", "-c", "1", "-n", hostname,
+def worker_argv(queues: list[str], hostname: str, processes: int = 1) -> list[str]:
+    """Only the given queues, one task at a time per process: a sensor runs one process (a scan is
+    asyncio inside); ingest may run several (validating a result is CPU work), as a prefork pool."""
+    pool = ["-P", "solo", "-c", "1"] if processes <= 1 else ["-P", "prefork", "-c", str(processes)]
+    return ["worker", "-Q", ",".join(queues), *pool, "-n", hostname,
             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip

@@ -17,6 +17,7 @@ SITE_QUEUE_PREFIX = "netfinger.site."
 RESULT_QUEUE_PREFIX = "netfinger.results."
 SWEEP_TASK = "netfinger.sweep"
 RESULT_TASK = "netfinger.result"
+FAILURE_TASK = "netfinger.failure"
 HEARTBEAT_TASK = "netfinger.heartbeat"
 _SITE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 _PASSWORD = re.compile(r"(//[^:/@]*:)[^@]*@")

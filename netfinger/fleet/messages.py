@@ -1,8 +1,10 @@
-"""The three task payloads (all JSON through the broker), checked and bounded on receipt.
+"""The four task payloads (all JSON through the broker), checked and bounded on receipt.
 
-An order (HQ → a site's sensors): ``uid, site, kind, timeout, duration, probes``. A result (sensor →
-HQ): ``uid, site, sensor, kind, report`` (the report's JSON text). A heartbeat: ``site, sensor, at,
-pending``. Whatever arrives may be hostile: unknown keys are dropped, sizes and ranges checked.
+An order (HQ → a site's sensors): ``uid, site, kind, timeout, duration, probes, limit, iface``. A
+result (sensor → HQ): ``uid, site, sensor, kind, report`` (the report's JSON text). A failure (sensor
+→ HQ, instead of a result): ``uid, site, sensor, kind, reason, seconds``. A heartbeat: ``site,
+sensor, at, pending``. Whatever arrives may be hostile: unknown keys are dropped, sizes and ranges
+checked, a failure's reason cut short and stripped of control characters.
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ KINDS = ("scan", "listen")
 MAX_REPORT_CHARS = 64 * 1024 * 1024
 MAX_TIMEOUT = 60.0
 MAX_DURATION = 3600.0
+MAX_LIMIT = 86400.0
+MAX_REASON = 500
 _TEXT = re.compile(r"^[\w.:@/+-]{1,128}$")
+_IFACE = re.compile(r"^[\w.:@+-]{1,15}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _text(data: dict[str, Any], key: str) -> str:
@@ -36,6 +42,29 @@ def _number(data: dict[str, Any], key: str, default: float, top: float) -> float
     return float(value)
 
 
+def _kind(data: dict[str, Any]) -> str:
+    kind = data.get("kind", "scan")
+    if kind not in KINDS:
+        raise UsageError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+    return str(kind)
+
+
+def _iface(data: dict[str, Any]) -> str:
+    value = data.get("iface") or ""
+    if not isinstance(value, str) or (value and not _IFACE.match(value)):
+        raise UsageError("iface: not an interface name")
+    return value
+
+
+def inert(text: str, top: int = MAX_REASON) -> str:
+    """Text from the other side, fit for a terminal and a log: one line, no control characters."""
+    return _CONTROL.sub("?", text)[:top]
+
+
+def is_uid(text: str) -> bool:
+    return bool(_TEXT.match(text))
+
+
 def new_uid(site: str) -> str:
     return f"{site}:{uuid.uuid4().hex}"
 
@@ -48,23 +77,25 @@ class Order:
     timeout: float = 2.0  # the scan's multicast listen window
     duration: float = 60.0  # a listen task's length
     probes: tuple[str, ...] = ()  # empty: the scan's defaults
+    limit: float = 0.0  # seconds the order may run (0: the sensor's --time-limit)
+    iface: str = ""  # a listen order's interface ("": the sensor's)
 
     def to_kwargs(self) -> dict[str, Any]:
         return {"uid": self.uid, "site": self.site, "kind": self.kind, "timeout": self.timeout,
-                "duration": self.duration, "probes": list(self.probes)}  # fmt: skip
+                "duration": self.duration, "probes": list(self.probes), "limit": self.limit,
+                "iface": self.iface}  # fmt: skip
 
     @classmethod
     def parse(cls, data: dict[str, Any], default_uid: str) -> Order:
         site = check_site(str(data.get("site", "")))
         uid = _text(data, "uid") if data.get("uid") is not None else default_uid
-        kind = data.get("kind", "scan")
-        if kind not in KINDS:
-            raise UsageError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
         probes = data.get("probes") or []
         if not isinstance(probes, list) or len(probes) > 32 or not all(isinstance(p, str) for p in probes):
             raise UsageError("probes: must be a short list of probe names")
-        return cls(uid, site, str(kind), _number(data, "timeout", 2.0, MAX_TIMEOUT),
-                   _number(data, "duration", 60.0, MAX_DURATION), tuple(probes))  # fmt: skip
+        limit = _number(data, "limit", MAX_LIMIT, MAX_LIMIT) if data.get("limit") else 0.0
+        return cls(uid, site, _kind(data), _number(data, "timeout", 2.0, MAX_TIMEOUT),
+                   _number(data, "duration", 60.0, MAX_DURATION), tuple(probes), limit,
+                   _iface(data))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,11 +115,36 @@ class Result:
         report = data.get("report")
         if not isinstance(report, str) or len(report) > MAX_REPORT_CHARS:
             raise UsageError(f"report: missing, not text, or over {MAX_REPORT_CHARS} characters")
-        kind = data.get("kind", "scan")
-        if kind not in KINDS:
-            raise UsageError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
         return cls(_text(data, "uid"), check_site(str(data.get("site", ""))), _text(data, "sensor"),
-                   str(kind), report)  # fmt: skip
+                   _kind(data), report)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An order the sensor took but could not carry out, and why (a crash sends none: the order is
+    given out again instead)."""
+
+    uid: str
+    site: str
+    sensor: str
+    kind: str
+    reason: str
+    seconds: float = 0.0  # from taking the order to giving up
+
+    def to_kwargs(self) -> dict[str, Any]:
+        return {"uid": self.uid, "site": self.site, "sensor": self.sensor, "kind": self.kind,
+                "reason": self.reason, "seconds": self.seconds}  # fmt: skip
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> Failure:
+        reason = data.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise UsageError("reason: missing or not text")
+        seconds = data.get("seconds", 0.0)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= MAX_LIMIT:
+            raise UsageError(f"seconds: must be a number in [0, {MAX_LIMIT:g}]")
+        return cls(_text(data, "uid"), check_site(str(data.get("site", ""))), _text(data, "sensor"),
+                   _kind(data), inert(reason), float(seconds))  # fmt: skip
 
 
 @dataclass(frozen=True)

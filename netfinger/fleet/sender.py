@@ -1,9 +1,9 @@
 """The sensor's sender thread: delivers the outbox to HQ and sends heartbeats, through the broker.
 
-It looks at the outbox every second (the worker that fills it is another process) and sends a
-heartbeat every ``every`` seconds. A result the broker
-does not take stays pending and is tried again on the next wake, so results made while the broker
-or the WAN link is down arrive when it is back, in the order they were made.
+It looks at the outbox every POLL_EVERY seconds (the worker that fills it is another process; one
+look is an index read) and sends a heartbeat every ``every`` seconds. A result or failure report the
+broker does not take stays pending and is tried again on the next wake, so what was made while the
+broker or the WAN link was down arrives when it is back, in the order it was made.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from typing import Any
 
 from celery import Celery
 
-from netfinger.fleet.config import HEARTBEAT_TASK, RESULT_TASK, result_queue
+from netfinger.fleet.config import FAILURE_TASK, HEARTBEAT_TASK, RESULT_TASK, result_queue
 from netfinger.fleet.messages import Heartbeat
 from netfinger.fleet.outbox import Outbox
 
 log = logging.getLogger("netfinger.fleet.sensor")
 SEND_POLICY = {"max_retries": 1, "interval_start": 0.5, "interval_step": 0.5, "interval_max": 1.0}
-POLL_EVERY = 1.0  # seconds between looks at the outbox (the worker is another process)
+POLL_EVERY = 0.2  # seconds between looks at the outbox (the worker is another process)
 HEARTBEAT_EXPIRES = 120  # seconds: a heartbeat that waited longer in the queue says nothing
 
 
@@ -58,20 +58,31 @@ class Sender(threading.Thread):
         return True
 
     def deliver(self) -> int:
-        """Send every pending result; stop at the first the broker refuses. Returns how many went."""
-        sent = 0
-        for uid in self.outbox.pending():
-            result = self.outbox.get(uid)
-            if result is None:
-                continue
-            ok = self._send(RESULT_TASK, result.to_kwargs())
-            self.outbox.mark(uid, ok)
-            if not ok:
-                break
-            log.info("result %s delivered to %s", uid, self.queue)
-            sent += 1
+        """Send every pending failure report, then every pending result; stop at the first the broker
+        refuses. Returns how many went."""
+        sent, ok = self._deliver("failures")
+        if ok:
+            sent += self._deliver("results")[0]
         self.delivered += sent
         return sent
+
+    def _deliver(self, table: str) -> tuple[int, bool]:
+        sent = 0
+        for uid in self.outbox.pending(table):
+            item = self.outbox.get_failure(uid) if table == "failures" else self.outbox.get(uid)
+            if item is None:
+                continue
+            ok = self._send(FAILURE_TASK if table == "failures" else RESULT_TASK, item.to_kwargs())
+            if table == "results":
+                self.outbox.mark(uid, ok)
+            elif ok:
+                self.outbox.mark_failure(uid)
+            if not ok:
+                return sent, False
+            log.info("%s %s delivered to %s", "failure report" if table == "failures" else "result", uid,
+                     self.queue)  # fmt: skip
+            sent += 1
+        return sent, True
 
     def beat(self) -> None:
         _, pending = self.outbox.counts()

@@ -1,20 +1,17 @@
 """``netfinger sensor``: a Celery worker on one site's queue that scans (or listens) where it stands.
 
 Each order is checked (it must name this sensor's site and arrive on its queue), run against the
-sensor's own targets only, kept in the outbox and in a local history, and only then acknowledged;
-the sender thread takes it to HQ. Targets: ``--targets``, else NETFINGER_SENSOR_TARGETS, else the
-subnets of this host's interfaces except the one facing the broker (HQ is never swept).
+sensor's own targets only (:mod:`orders`), its result or failure report kept in the outbox (and a
+result in a local history), and only then acknowledged; the sender thread takes it to HQ. Targets:
+``--targets``, else NETFINGER_SENSOR_TARGETS, else the subnets of this host's interfaces except the
+one facing the broker (HQ is never swept).
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-import json
 import logging
 import os
 import socket
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -22,18 +19,15 @@ from urllib.parse import urlsplit
 
 from celery import Celery
 
-from netfinger import history
-from netfinger.errors import NetfingerError, UsageError
+from netfinger.errors import UsageError
 from netfinger.fleet.app import make_app, worker_argv
 from netfinger.fleet.config import SWEEP_TASK, check_site, redact, site_queue
-from netfinger.fleet.messages import Order, Result
+from netfinger.fleet.messages import Failure, Order, inert, is_uid
+from netfinger.fleet.orders import run_order, warm_up
 from netfinger.fleet.outbox import Outbox
 from netfinger.fleet.sender import Sender
 from netfinger.fleet.supervise import Supervisor, handle_signals
-from netfinger.report.model import Report
-from netfinger.scan import ScanConfig, run_scan
-from netfinger.scan.config import DEFAULT_PROBES
-from netfinger.scan.iface import choose_interface, list_interfaces
+from netfinger.scan.iface import list_interfaces
 from netfinger.scan.targets import parse_targets
 
 log = logging.getLogger("netfinger.fleet.sensor")
@@ -49,6 +43,8 @@ class SensorConfig:
     targets: tuple[str, ...]
     directory: Path
     heartbeat: float = 10.0
+    time_limit: float = 3600.0  # a scan order's limit unless the order sets its own
+    listen_iface: str = ""  # where listen orders listen ("": the interface facing the targets)
 
 
 def default_directory(site: str) -> Path:
@@ -85,45 +81,14 @@ def sensor_targets(given: str | None, broker: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(nets))
 
 
-def _scan(order: Order, targets: tuple[str, ...]) -> Report:
-    config = ScanConfig(targets=targets, timeout=order.timeout, probes=order.probes or DEFAULT_PROBES)
-    return asyncio.run(run_scan(config))
-
-
-def _listen(order: Order, targets: tuple[str, ...]) -> Report:
-    try:
-        passive: Any = importlib.import_module("netfinger.passive")
-    except ModuleNotFoundError:
-        raise UsageError("this netfinger has no passive listening (netfinger.passive)") from None
-    networks = parse_targets(list(targets), False)
-    iface = choose_interface(list_interfaces(), None, networks)
-    if iface is None:
-        raise UsageError("no interface faces this sensor's targets")
-    config = passive.ListenConfig(iface=iface.name, duration=order.duration)
-    report: Report = asyncio.run(passive.listen(config))
-    return report
-
-
-def run_order(cfg: SensorConfig, outbox: Outbox, order: Order) -> Result:
-    """Run an order once per uid: a uid already in the outbox is re-sent, not scanned again."""
-    kept = outbox.get(order.uid)
-    if kept is not None:
-        outbox.requeue(order.uid)
-        log.info("order %s was already run here; sending its result again", order.uid)
-        return kept
-    started = time.monotonic()
-    report = _scan(order, cfg.targets) if order.kind == "scan" else _listen(order, cfg.targets)
-    text = json.dumps(report.to_dict(), ensure_ascii=True, separators=(",", ":"))
-    result = Result(order.uid, cfg.site, cfg.name, order.kind, text)
-    outbox.put(result)
-    try:
-        history.record_sweep(cfg.directory / "history.sqlite", report, site=cfg.site, sensor=cfg.name,
-                             uid=order.uid)  # fmt: skip
-    except NetfingerError as exc:
-        log.warning("local history not written: %s", exc)
-    log.info("order %s: %s of %s done in %.1fs, %d hosts", order.uid, order.kind, ",".join(cfg.targets),
-             time.monotonic() - started, len(report.hosts))  # fmt: skip
-    return result
+def _refused(cfg: SensorConfig, outbox: Outbox, kwargs: dict[str, Any], task_id: str, why: str) -> str:
+    """An order for this site that cannot be read: said back to HQ when it has a usable uid."""
+    log.error("order rejected: %s", why)
+    uid = kwargs.get("uid") or f"task:{task_id}"
+    if kwargs.get("site") == cfg.site and isinstance(uid, str) and is_uid(uid):
+        kind = kwargs.get("kind") if kwargs.get("kind") in ("scan", "listen") else "scan"
+        outbox.put_failure(Failure(uid, cfg.site, cfg.name, str(kind), inert(f"order rejected: {why}")))
+    return "rejected"
 
 
 def register(app: Celery, cfg: SensorConfig, outbox: Outbox) -> None:
@@ -135,24 +100,20 @@ def register(app: Celery, cfg: SensorConfig, outbox: Outbox) -> None:
         try:
             order = Order.parse(kwargs, default_uid=f"task:{self.request.id}")
         except UsageError as exc:
-            log.error("order rejected: %s", exc)  # noqa: TRY400 - the reason is the message
-            return "rejected"
+            return _refused(cfg, outbox, kwargs, str(self.request.id), str(exc))
         if order.site != cfg.site or routed not in (None, queue):
             log.error("order %s for site %s on queue %s rejected: this sensor serves %s only",
                       order.uid, order.site, routed, cfg.site)  # fmt: skip
             return "rejected"
-        try:
-            run_order(cfg, outbox, order)
-        except UsageError as exc:
-            log.error("order %s cannot run here: %s", order.uid, exc)  # noqa: TRY400
-            return "failed"
-        return order.uid
+        outcome = run_order(cfg, outbox, order)
+        return "failed" if isinstance(outcome, Failure) else order.uid
 
 
 def run_worker(cfg: SensorConfig) -> int:
     """The Celery worker (a child of :func:`run_sensor`): the site's queue, one order at a time."""
     app = make_app(cfg.broker)
     register(app, cfg, Outbox(cfg.directory))
+    warm_up()
     app.worker_main(worker_argv([site_queue(cfg.site)], f"sensor.{cfg.site}@{socket.gethostname()}"))
     return 0
 

@@ -25,12 +25,14 @@ class SiteStatus:
     last: dict[str, Any] | None = None  # the last sweep's listing row
     new_since_last: int = 0
     suspect: int | None = None  # hosts of the last sweep in the suspect tier (None: no sweep yet)
+    failure: hqdb.FailureRow | None = None  # the site's latest failed order
 
     def to_dict(self) -> dict[str, Any]:
         return {"site": self.site, "sensors_online": self.online, "sensors_offline": self.offline,
                 "pending_results": self.pending, "rejected_results": self.rejected,
                 "last_sweep": self.last, "new_since_last": self.new_since_last,
-                "suspect": self.suspect}  # fmt: skip
+                "suspect": self.suspect,
+                "last_failure": self.failure.to_dict() if self.failure else None}  # fmt: skip
 
 
 def _age(seconds: float) -> str:
@@ -44,12 +46,13 @@ def fleet_status(db: str, sites: list[str], now: float | None = None,
     now = time.time() if now is None else now
     sensors = hqdb.list_sensors(db)
     rejects = hqdb.reject_counts(db)
+    failures = hqdb.last_failures(db)
     try:
         # the latest report of each site: its suspect count is not a column of the sweep listing
         views = {v.site: v for v in fleet_views(db, None, trend=2, with_report=True)}
     except NetfingerError:
         views = {}  # no sweep stored yet
-    names = sorted(set(sites) | set(views) | {s.site for s in sensors})
+    names = sorted(set(sites) | set(views) | set(failures) | {s.site for s in sensors})
     out = []
     for site in names:
         mine = [s for s in sensors if s.site == site]
@@ -63,7 +66,7 @@ def fleet_status(db: str, sites: list[str], now: float | None = None,
         suspect = int(latest.summary()["suspect"]) if latest is not None else None
         out.append(SiteStatus(site, online, offline, sum(s.pending for s in mine),
                               rejects.get(result_queue(site), 0), last,
-                              view.new_since_last if view else 0, suspect))  # fmt: skip
+                              view.new_since_last if view else 0, suspect, failures.get(site)))  # fmt: skip
     return out
 
 
@@ -75,6 +78,12 @@ def when(iso: str) -> str:
     return f"{iso} ({_age((datetime.now(UTC) - at).total_seconds())} ago)"
 
 
+def _failure_cell(failure: hqdb.FailureRow | None, now: float) -> str:
+    if failure is None:
+        return "none"
+    return f"{_age(now - failure.at)} ago, {failure.kind}: {failure.reason}"
+
+
 def render_table(rows: list[SiteStatus], width: int = 120) -> str:
     import io
 
@@ -84,7 +93,7 @@ def render_table(rows: list[SiteStatus], width: int = 120) -> str:
 
     table = Table(title="netfinger fleet")
     for col in ("site", "sensors online", "last sweep", "hosts", "banned", "suspect", "vulnerable", "new",
-                "pending", "rejected"):
+                "pending", "rejected", "last failure"):
         table.add_column(col)
     for r in rows:
         last = r.last or {}
@@ -93,7 +102,8 @@ def render_table(rows: list[SiteStatus], width: int = 120) -> str:
                       Text(when(str(last["end"])) if last else "none yet"), str(last.get("hosts", "-")),
                       str(last.get("banned", "-")), "-" if r.suspect is None else str(r.suspect),
                       str(last.get("vulnerable", "-")), str(r.new_since_last),
-                      str(r.pending), str(r.rejected))  # fmt: skip
+                      str(r.pending), str(r.rejected),
+                      Text(_failure_cell(r.failure, time.time())))  # fmt: skip
     out = io.StringIO()
     Console(file=out, width=width, force_terminal=False, color_system=None).print(table)
     return out.getvalue()

@@ -7,6 +7,7 @@ uid once, and the site's sweep count grows by exactly the sweeps ordered). Root 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import pytest
 from netfinger import history
 from netfinger.fleet import hqdb
 from netfinger.lab import fleet as fleet_lab
-from netfinger.lab import hq
+from netfinger.lab import hq, netns
 from netfinger.lab.fleet import FleetSite, FleetState
 from netfinger.lab.site import load_site
 from netfinger.lab.state import LabState, unique_lab_name
@@ -84,7 +85,7 @@ class Fleet:
         args = [a for s in sites for a in ("--site", s.site)]
         done = self.hq_run("fleet", "sweep", *args, timeout=120)
         assert done.returncode == 0, done.stderr
-        return dict(re.findall(r"netfinger: (\S+): scan ordered \((\S+)\)", done.stderr))
+        return dict(re.findall(r"netfinger: (\S+): (?:scan|listen) ordered \((\S+)\)", done.stderr))
 
     def stored(self, site: str) -> list[history.SweepRow]:
         try:
@@ -129,9 +130,11 @@ def _macs_of(site: FleetSite) -> set[str]:
     return {d.mac.lower() for d in LabState.load(site.lab).devices}
 
 
-def test_sweep_wait_stores_every_site_and_sites_never_mix(fleet: Fleet) -> None:
-    done = fleet.hq_run("fleet", "sweep", "--wait", "--timeout", str(STORED_WITHIN))
+def test_sweep_wait_stores_every_site_and_sites_never_mix(fleet: Fleet, tmp_path: Path) -> None:
+    with _scanner_frames(fleet, fleet.state.sites[0], tmp_path / "scan.pcap"):
+        done = fleet.hq_run("fleet", "sweep", "--wait", "--timeout", str(STORED_WITHIN))
     assert done.returncode == 0, done.stdout + done.stderr
+    assert len(_sent_by_netfinger(tmp_path / "scan.pcap")) > 50  # the control for the listen test's check
     assert re.findall(r"^(site\d): sweep \d+ stored", done.stdout, re.M) == ["site1", "site2"]
     for site in fleet.state.sites:
         report = history.load_sweep(fleet.db, fleet.stored(site.site)[-1].id)
@@ -195,6 +198,7 @@ def test_sensor_killed_mid_scan_is_redelivered_and_stored_once(fleet: Fleet) -> 
     assert uids["site1"] not in fleet.uids("site1")
     fleet.start_sensor(site1)
     _all_stored_once(fleet, {"site1": uids["site1"]}, counts, VISIBILITY + STORED_WITHIN)
+    assert hqdb.failures_of(fleet.db, [uids["site1"]]) == {}  # a crash is not a failure report
 
 
 def test_redis_restarted_mid_sweep_loses_and_duplicates_nothing(fleet: Fleet) -> None:
@@ -244,3 +248,93 @@ def test_schedule_sweeps_a_site_on_its_period(fleet: Fleet, tmp_path: Path) -> N
     finally:
         fleet.stop("beat")
     assert not any(u.startswith("task:") for u in fleet.uids("site2"))
+
+
+def _failed_lines(done: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    return dict(re.findall(r"^(site\d): FAILED after [\d.]+s \(.*?\): (.*)$", done.stdout, re.M))
+
+
+def test_failed_orders_report_back_at_once(fleet: Fleet) -> None:
+    """The scan raises (an unknown probe), a listen on a missing interface, the time limit: each comes
+    back through the broker as a failure, --wait names it long before its timeout and exits 3, nothing
+    is stored as a sweep, and ``fleet status`` shows each site's last failure."""
+    counts = _counts(fleet)
+    wait = ("--wait", "--timeout", str(STORED_WITHIN))
+    started = time.monotonic()
+    done = fleet.hq_run("fleet", "sweep", "--probes", "arp,nosuch", *wait)
+    assert done.returncode == 3, done.stdout + done.stderr
+    failed = _failed_lines(done)
+    assert set(failed) == {"site1", "site2"}, done.stdout
+    assert all("unknown probe(s) nosuch" in why for why in failed.values()), failed
+    done = fleet.hq_run("fleet", "sweep", "--site", "site1", "--listen", "2", "--iface", "nfnone0", *wait)
+    assert done.returncode == 3 and "no interface 'nfnone0' here" in _failed_lines(done)["site1"], done.stdout
+    done = fleet.hq_run("fleet", "sweep", "--site", "site2", "--time-limit", "1", *wait)
+    assert done.returncode == 3 and "time limit of 1s hit" in _failed_lines(done)["site2"], done.stdout
+    assert time.monotonic() - started < STORED_WITHIN  # none of the three waited for its timeout
+    assert _counts(fleet) == counts
+    status = json.loads(fleet.hq_run("fleet", "status", "--json").stdout)
+    last = {r["site"]: r["last_failure"] for r in status}
+    assert last["site1"]["kind"] == "listen" and "nfnone0" in last["site1"]["reason"], last
+    assert last["site2"]["kind"] == "scan" and "time limit" in last["site2"]["reason"], last
+    table = fleet.hq_run("fleet", "status").stdout
+    assert "last failure" in table and "nfnone0" in table, table
+
+
+@contextlib.contextmanager
+def _scanner_frames(fleet: Fleet, site: FleetSite, out: Path) -> Iterator[None]:
+    """Record what enters the site's bridge from the sensor's link (tcpdump, bridge namespace)."""
+    lab = fleet_lab.site_lab(site)
+    proc = subprocess.Popen(["ip", "netns", "exec", lab.bridge_ns, "tcpdump", "-i", netns.SCANNER_PORT,
+                             "-Q", "in", "-n", "-U", "-w", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline().decode()
+        assert "listening on" in line, line
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _sent_by_netfinger(capture: Path) -> list[str]:
+    """Frames from the sensor's link other than its kernel's own: ARP replies and unicast re-validation
+    probes (a scan's ARP sweep is broadcast), IPv6 ND/MLD, and ICMP port unreachable (the devices' DNS
+    lookups go to the scanner's address, where nothing listens). Any UDP, TCP or broadcast ARP counts."""
+    kernel = ("not (arp and (arp[6:2] = 2 or not ether broadcast)) and not icmp6"
+              " and not (icmp and icmp[icmptype] = icmp-unreach)")
+    out = subprocess.run(["tcpdump", "-r", str(capture), "-n", "-e", kernel], capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return [line for line in out.stdout.splitlines() if line.strip()]
+
+
+def test_listen_order_sends_nothing_and_is_stored_passive(fleet: Fleet, tmp_path: Path) -> None:
+    site1 = fleet.state.sites[0]
+    lab = fleet_lab.site_lab(site1)
+    counts = _counts(fleet)
+    capture = tmp_path / "sensor.pcap"
+    argv = ["fleet", "sweep", "--site", "site1", "--listen", "6", "--wait", "--timeout", str(STORED_WITHIN)]
+    with _scanner_frames(fleet, site1, capture):
+        sweep = subprocess.Popen(["ip", "netns", "exec", fleet.state.hq_ns, str(NETFINGER), *argv],
+                                 env=fleet.env(None), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)  # fmt: skip
+        until(lambda: re.search(r"order site1:\S+: listening on eth0", fleet.log("site1")), STORED_WITHIN,
+              "site1's sensor listening")
+        assert lab.emulator_pid
+        os.kill(lab.emulator_pid, signal.SIGUSR1)  # every device announces itself again, as on joining
+        out, err = sweep.communicate(timeout=STORED_WITHIN + 60)
+    assert sweep.returncode == 0, out + err
+    assert re.search(r"^site1: sweep \d+ stored .*\(listen [\d.]+s at the sensor\)", out, re.M), out
+    assert _sent_by_netfinger(capture) == []
+    assert _counts(fleet)["site1"] == counts["site1"] + 1
+    report = json.loads(fleet.hq_run("fleet", "report", "--site", "site1", "--format", "json").stdout)
+    data = report["sites"][0]["report"]
+    assert data["scan"]["mode"] == "passive"
+    truth = {d.mac.lower(): d.expect.get("manufacturer") for d in lab.devices}
+    heard = {h["mac"].lower(): h for h in data["hosts"] if h.get("mac")}
+    heard.pop(lab.scanner_mac.lower(), None)  # the sensor's own kernel replies may be heard too
+    assert set(heard) <= set(truth), "hosts of another site"
+    makers = [truth[m] for m, h in heard.items() if h["manufacturer"] and truth[m] in ("Hikvision", "Dahua")]
+    assert len(makers) >= 5, {m: (h["manufacturer"], h["signals"]) for m, h in heard.items()}
+    assert {m: h["manufacturer"] for m, h in heard.items() if h["manufacturer"]} == {
+        m: truth[m] for m, h in heard.items() if h["manufacturer"]}
