@@ -26,12 +26,13 @@ class HttpProbe(Probe):
     async def _get(self, ctx: ScanContext, session: KeepAlive, req: tuple[str, str, bytes, str]) -> TcpResult:
         method, path, body, content_type = req
         host = http.host_header(session.host, session.port)
+        await ctx.pace()
         payload = http.build_request(method, host, path, body, content_type, keep_alive=True)
         return await request(session, payload)
 
     async def _root(self, ctx: ScanContext, ip: str, port: int) -> tuple[TcpResult, KeepAlive]:
         """GET / with TLS on the TLS ports; switch once when the port plainly speaks the other way."""
-        session = KeepAlive(ip, port, ctx.io_timeout, tls=port in TLS_PORTS, done=http_done, pace=ctx.pace)
+        session = KeepAlive(ip, port, ctx.io_timeout, tls=port in TLS_PORTS, done=http_done)
         root = await self._get(ctx, session, ("GET", "/", b"", ""))
         if session.tls and not root.connected and "SSL" in root.error:
             tls = False
@@ -40,7 +41,7 @@ class HttpProbe(Probe):
         else:
             return root, session
         await session.aclose()
-        session = KeepAlive(ip, port, ctx.io_timeout, tls=tls, done=http_done, pace=ctx.pace)
+        session = KeepAlive(ip, port, ctx.io_timeout, tls=tls, done=http_done)
         return await self._get(ctx, session, ("GET", "/", b"", "")), session
 
     async def _port(self, ctx: ScanContext, ip: str, port: int) -> int:
@@ -87,7 +88,7 @@ class HttpProbe(Probe):
         """The requests over ``LANES`` keep-alive connections at once (the first one ``session``), in
         turn on each: one connection's round trips one after another were the scan's longest tail."""
         lanes = [session] + [KeepAlive(session.host, session.port, session.seconds, tls=session.tls,
-                                       done=http_done, pace=session.pace) for _ in range(LANES - 1)]
+                                       done=http_done) for _ in range(LANES - 1)]
 
         async def lane(k: int) -> list[TcpResult]:
             return [await self._get(ctx, lanes[k], req) for req in requests[k::LANES]]

@@ -13,7 +13,7 @@ keep-alive turned off for the rest of the port's requests.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from netfinger.probes.tcpio import Connection, TcpResult, close, connect, exchange
@@ -29,7 +29,6 @@ class KeepAlive:
     done: Callable[[bytes], bool] | None = None
     limit: int = MAX_RESPONSE_BYTES
     reusable: Callable[[bytes], bool] = keeps_alive  # may this response's connection carry the next?
-    pace: Callable[[], Awaitable[None]] | None = None  # the rate budget, paid per connection opened
     connections: int = 0  # opened so far (for the tests and the bench)
     reuse: bool = True
     _conn: Connection | None = field(default=None, repr=False)
@@ -56,8 +55,6 @@ class KeepAlive:
         return result
 
     async def _open_and_send(self, payload: bytes, seconds: float) -> TcpResult:
-        if self.pace is not None:
-            await self.pace()
         conn = await connect(self.host, self.port, seconds, self.tls, self.limit)
         if isinstance(conn, TcpResult):
             return conn

@@ -75,14 +75,14 @@ class OnvifProbe(Probe):
         self._ticks: Ticks | None = None
 
     async def _post(self, ctx: ScanContext, session: KeepAlive, path: str, body: bytes) -> bytes:
+        await ctx.pace()
         req = http.build_request("POST", http.host_header(session.host, session.port), path, body,
                                  onvif.CONTENT_TYPE, keep_alive=True)
         return (await request(session, req)).data
 
     async def _endpoint(self, ctx: ScanContext, host: str, port: int, path: str,
                         raws: list[RawReply]) -> list[Observation]:
-        session = KeepAlive(host, port, ctx.io_timeout, done=http.is_complete, limit=MAX_ONVIF_BYTES,
-                            pace=ctx.pace)
+        session = KeepAlive(host, port, ctx.io_timeout, done=http.is_complete, limit=MAX_ONVIF_BYTES)
         try:
             return await self._ask(ctx, session, path, raws)
         finally:

@@ -25,9 +25,10 @@ class RtspProbe(Probe):
         raws = []
         notes: list[str] = []
         session = KeepAlive(ip, rtsp.RTSP_PORT, ctx.io_timeout, done=http.is_complete, limit=MAX_RTSP_BYTES,
-                            reusable=rtsp.keeps_alive, pace=ctx.pace)
+                            reusable=rtsp.keeps_alive)
         try:
             for cseq, method in enumerate(("OPTIONS", "DESCRIBE"), start=1):
+                await ctx.pace()
                 result = await request(session, rtsp.build_request(method, url, cseq))
                 if not result.connected:
                     break
