@@ -285,7 +285,7 @@ def _scanner_frames(fleet: Fleet, site: FleetSite, out: Path) -> Iterator[None]:
     """Record what enters the site's bridge from the sensor's link (tcpdump, bridge namespace)."""
     lab = fleet_lab.site_lab(site)
     proc = subprocess.Popen(["ip", "netns", "exec", lab.bridge_ns, "tcpdump", "-i", netns.SCANNER_PORT,
-                             "-Q", "in", "-n", "-U", "-w", str(out)],
+                             "-B", "65536", "-Q", "in", "-n", "-U", "-w", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     try:
         assert proc.stderr is not None

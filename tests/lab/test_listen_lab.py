@@ -52,7 +52,7 @@ SENSOR_PORT = "vlsn"
 
 def _tcpdump(state: LabState, port: str, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        ["ip", "netns", "exec", state.bridge_ns, "tcpdump", "-i", port, "-Q", "in", "-n", "-U",
+        ["ip", "netns", "exec", state.bridge_ns, "tcpdump", "-i", port, "-B", "65536", "-Q", "in", "-n", "-U",
          "-w", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
