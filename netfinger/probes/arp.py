@@ -62,6 +62,8 @@ class ArpProbe(Probe):
     def __init__(self) -> None:
         self._seen: set[tuple[str, str]] = set()
         self._heard: set[tuple[str, str]] = set()
+        self._reasked: set[str] | None = None  # the targets still silent when first asked again
+        self._late: list[str] = []  # those of them that answered a repeated ask: a sign of loss
 
     def _report(self, ctx: ScanContext, reply: arp.ArpReply, source: str, live: bool = True) -> None:
         if (reply.ip, reply.mac) in self._seen or not ctx.in_targets(reply.ip):
@@ -74,6 +76,10 @@ class ArpProbe(Probe):
                 ctx.emit(Sighting(ip=reply.ip, mac=reply.mac, observations=obs, protocol="arp", link=True))
             return
         self._seen.add((reply.ip, reply.mac))
+        if self._reasked is not None and reply.ip in self._reasked and live:
+            if not self._late:
+                ctx.loss.note(self.name, f"{reply.ip} answered only a repeated who-has")
+            self._late.append(reply.ip)
         obs = (Observation("arp.mac", reply.mac, None, source),)
         ctx.emit(Sighting(ip=reply.ip, mac=reply.mac, observations=obs, protocol="arp"))
 
@@ -152,9 +158,16 @@ class ArpProbe(Probe):
 
     async def _ask_silent(self, ctx: ScanContext, sock: socket.socket, template: bytes) -> None:
         """Ask the on-link targets that have not answered yet once more (a few frames: they do not queue
-        behind the unicast probes' connections for the rate budget)."""
+        behind the unicast probes' connections for the rate budget). Replies already queued are read
+        first, so an answer to the first who-has that a busy loop had not read yet is not taken for a
+        lost one."""
+        for _ in range(64):  # at most 64 batches: a queue that never empties must not hold the loop
+            if self._read_batch(ctx, sock) is not False:
+                break
         answered = {ip for ip, _ in self._seen}
         silent = [ip for ip in onlink_targets(ctx) if ip not in answered]
+        if self._reasked is None:
+            self._reasked = set(silent)
         await self._sweep(ctx, sock, template, silent, urgent=True)
 
     async def run(self, ctx: ScanContext) -> ProbeOutcome:
@@ -206,5 +219,10 @@ class ArpProbe(Probe):
                 stop.set()
                 receiver.cancel()
                 await asyncio.gather(receiver, return_exceptions=True)
-        return Completed(self.name, len(self._seen), time.monotonic() - started)
+        notes: tuple[str, ...] = ()
+        if self._late:
+            hosts = "host" if len(self._late) == 1 else "hosts"
+            notes = (f"{len(self._late)} {hosts} answered only a repeated who-has (answers lost on the "
+                     "wire or by a busy machine): silent hosts are asked more often",)
+        return Completed(self.name, len(self._seen), time.monotonic() - started, notes)
 

@@ -14,6 +14,7 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, ClassVar
 
 from netfinger.evidence import Sighting
+from netfinger.probes.loss import LossSigns
 
 if TYPE_CHECKING:
     import asyncio
@@ -104,6 +105,8 @@ class ScanContext:
     # Set once the ARP sweep's first frames are all out (a /24's within tens of milliseconds; at once for
     # a sweep too big to wait for): the multicast questions wait for it, briefly.
     sweep_sent: asyncio.Event | None = None
+    # Signs of lost answers seen so far in this scan (``probes.loss``): more asks once there are any.
+    loss: LossSigns = field(default_factory=LossSigns)
 
     def mark_sweep_done(self) -> None:
         self.mark_sweep_sent()

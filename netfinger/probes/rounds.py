@@ -25,8 +25,10 @@ from netfinger.probes.exchange import (
 from netfinger.probes.interface import ScanContext
 from netfinger.probes.udp import Send, Step, open_socket
 
-# Unicast follow-ups, as fractions of the listen window: after the multicast answers (and any flood)
-# are in, and again for hosts found late or answers lost on the wire.
+# Unicast follow-up rounds, as fractions of the listen window: after the multicast answers (and any
+# flood) are in, and again for hosts found late or answers lost on the wire. A round asks only the
+# silent hosts asked fewer times than ``ctx.loss.asks_wanted()`` so far (group questions included), so
+# without signs of loss an on-link host is asked by the first two rounds only (``probes.loss``).
 FOLLOW_UPS = (0.35, 0.55, 0.75, 0.9)
 # After the window, a live host asked fewer than this many times directly gets a late round.
 LATE_MIN_ASKS = 4  # with one reply in five lost: a device missed 1 time in 625 (0.2 ** 4)
@@ -52,21 +54,34 @@ async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequenc
             follow = ex.add(FOLLOW_UP, stack.enter_context(open_socket(ctx)))
             add_group_channel(ex, stack, listen_group)
 
-            asked: dict[str, int] = {}
+            asked: dict[str, int] = {}  # unicast asks per host
+            group_asks = GroupAsks()
 
             def follow_ups(only: Sequence[str] | None = None) -> Sequence[Send]:
                 dests = unanswered_live(ctx, answered, tuple(ex.guard.sources()))
                 if only is not None:
-                    dests = [ip for ip in dests if ip in only]
+                    chosen = set(only)
+                    dests = [ip for ip in dests if ip in chosen]
                 for ip in dests:
                     asked[ip] = asked.get(ip, 0) + 1
                 return unicast(dests)
 
+            def heard_group(ip: str) -> int:
+                """The group questions ``ip`` heard: those sent, if it is on the link and they fitted."""
+                return group_asks.sent if ctx.on_link(ip) and not asker.drops else 0
+
+            def in_window() -> Sequence[Send]:
+                """A follow-up round: to the silent live hosts asked fewer times than wanted so far."""
+                note_loss(ex, heard_group)
+                wanted = ctx.loss.asks_wanted()
+                owed = [ip for ip in unanswered_live(ctx, answered, tuple(ex.guard.sources()))
+                        if asked.get(ip, 0) + heard_group(ip) < wanted]
+                return follow_ups(owed) if owed else ()
+
             window = ctx.timeout
-            group_asks = GroupAsks()
             plan = [(0.0, asker, Step(0.0, group_asks.counted(ask))),
                     (min(0.3, window / 4), asker, Step(0.0, group_asks.counted(ask_again or ask)))]
-            plan += [(window * f, follow, Step(0.0, follow_ups)) for f in FOLLOW_UPS]
+            plan += [(window * f, follow, Step(0.0, in_window)) for f in FOLLOW_UPS]
             await run_window(ex, plan, window)
             await late_follow_ups(ex, follow, asked, follow_ups)
             # The group questions reached every on-link unit too, unless the asking socket overflowed.
@@ -74,6 +89,21 @@ async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequenc
     except OSError as exc:
         return f"socket error: {exc}", ex.notes()
     return None, ex.notes()
+
+
+def note_loss(ex: Exchange, heard_group: Callable[[str], int]) -> None:
+    """Tell the scan about signs of lost answers this exchange has seen (``probes.loss``): kernel drops
+    on one of its sockets, or an on-link host that heard both group questions yet answered only a
+    unicast follow-up."""
+    loss = ex.ctx.loss
+    for chan in ex.channels:
+        chan.read_drops()
+        if chan.drops:
+            loss.note(ex.protocol, f"{chan.drops} datagrams dropped by the kernel on the {chan.name} socket")
+    for ip in ex.credited.get(FOLLOW_UP, []):
+        if heard_group(ip) >= 2:
+            loss.note(ex.protocol, f"{ip} heard both group questions and answered only a follow-up")
+            break
 
 
 @dataclass
