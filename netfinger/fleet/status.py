@@ -36,6 +36,7 @@ class SiteStatus:
 
 
 def _age(seconds: float) -> str:
+    seconds = max(0.0, seconds)  # a heartbeat stamped a moment after ``now`` is not "-0s ago"
     if seconds < 120:
         return f"{seconds:.0f}s"
     return f"{seconds / 60:.0f}m" if seconds < 7200 else f"{seconds / 3600:.0f}h"
@@ -94,7 +95,8 @@ def render_table(rows: list[SiteStatus], width: int = 120) -> str:
     table = Table(title="netfinger fleet")
     for col in ("site", "sensors online", "last sweep", "hosts", "banned", "suspect", "vulnerable", "new",
                 "pending", "rejected", "last failure"):
-        table.add_column(col)
+        # Headers keep to one line (the cells wrap instead), but for the widest, which may take two.
+        table.add_column(col, min_width=len(col) if col != "sensors online" else len("sensors"))
     for r in rows:
         last = r.last or {}
         table.add_row(Text(r.site), Text("\n".join(r.online) or ("none; " + ", ".join(r.offline) if r.offline

@@ -112,6 +112,26 @@ def test_hq_notes_a_failure_once_and_status_shows_the_last(tmp_path: Path) -> No
     hqdb.dispose()
 
 
+def test_status_table_at_its_default_width_keeps_the_headers_whole() -> None:
+    """The sweep command's 120-column table with long cells: the cells wrap, the headers do not (the
+    lab fleet test read "last failure" split over two lines once), and a heartbeat stamped just after
+    the table's ``now`` reads "0s ago", not "-0s ago"."""
+    import time
+
+    from netfinger.fleet.status import SiteStatus, _age
+
+    now = time.time()
+    failure = hqdb.FailureRow(now - 2, "site2", "site2@vm", "site2:x", "scan",
+                              "time limit of 1s hit; the scan was stopped", 1.0)
+    rows = [SiteStatus(site, [f"{site}@vm (0s ago)"], [], 0, 1, None, 0, 0, failure)
+            for site in ("site1", "site2")]
+    table = render_table(rows)
+    header = next(line for line in table.splitlines() if "site" in line and "banned" in line)
+    whole = ("last sweep", "hosts", "banned", "suspect", "vulnerable", "pending", "rejected", "last failure")
+    assert [col for col in whole if col not in header] == [], table
+    assert _age(-0.4) == "0s" and _age(3.2) == "3s"
+
+
 def test_an_unreadable_order_for_this_site_is_reported_back(tmp_path: Path) -> None:
     from netfinger.fleet.sensor import _refused
 
