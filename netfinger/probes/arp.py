@@ -77,9 +77,9 @@ class ArpProbe(Probe):
             return
         self._seen.add((reply.ip, reply.mac))
         if self._reasked is not None and reply.ip in self._reasked and live:
-            if not self._late:
-                ctx.loss.note(self.name, f"{reply.ip} answered only a repeated who-has")
             self._late.append(reply.ip)
+            ctx.loss.note(self.name, f"{reply.ip} answered only a repeated who-has",
+                          len(self._late) / len(self._seen))
         obs = (Observation("arp.mac", reply.mac, None, source),)
         ctx.emit(Sighting(ip=reply.ip, mac=reply.mac, observations=obs, protocol="arp"))
 
@@ -221,8 +221,9 @@ class ArpProbe(Probe):
                 await asyncio.gather(receiver, return_exceptions=True)
         notes: tuple[str, ...] = ()
         if self._late:
-            hosts = "host" if len(self._late) == 1 else "hosts"
-            notes = (f"{len(self._late)} {hosts} answered only a repeated who-has (answers lost on the "
-                     "wire or by a busy machine): silent hosts are asked more often",)
+            hosts = "host" if len(self._seen) == 1 else "hosts"
+            then = "silent hosts are asked more often" if ctx.loss.seen else "too few to ask more often"
+            notes = (f"{len(self._late)} of {len(self._seen)} {hosts} answered only a repeated who-has "
+                     f"(answers lost on the wire or by a busy machine): {then}",)
         return Completed(self.name, len(self._seen), time.monotonic() - started, notes)
 

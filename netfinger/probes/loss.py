@@ -1,36 +1,55 @@
 """Signs, seen during one scan, that answers get lost: on the wire, or in a machine too busy to read them.
 
-The discovery probes ask every silent live host a fixed number of times. Without any sign of loss,
-four asks (two to the group, two unicast) are plenty: an answer lost one time in five would still be
-missed only one time in 625, and a wire that lossy shows itself long before the third ask. Once a sign
-is seen, the in-window rounds ask such hosts six times (one in 15,625). The signs:
+The discovery probes ask every silent live host a fixed number of times. With little loss, four asks
+(two to the group, two unicast) are plenty: an answer lost one time in twenty would be missed once in
+160,000 hosts, and one lost one time in ten once in 10,000. Once a probe sees a loss share of at least
+``LOSSY_SHARE``, the in-window rounds ask such hosts six times (at one in five: once in 15,625). The
+signs, each with its share:
 
-* ARP: a target answered only a repeated who-has (its answer to the first was lost);
-* a discovery exchange: an on-link host that heard both group questions answered only a unicast
-  follow-up, or the kernel dropped datagrams on one of the exchange's sockets.
+* ARP: targets that answered only a repeated who-has (their answer to the first was lost), out of
+  the targets that answered;
+* a discovery exchange: on-link hosts that heard both group questions and answered only a unicast
+  follow-up, out of its answering hosts; or datagrams the kernel dropped on one of its sockets, out of
+  those dropped and those read.
+
+A share below the threshold is still recorded (a single lost frame on a quiet /24 is not a lossy wire).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-QUIET_ASKS = 4  # asks per silent live host while no loss is seen
-LOSSY_ASKS = 6  # once it is
+QUIET_ASKS = 4  # asks per silent live host while no probe has seen much loss
+LOSSY_ASKS = 6  # once one has
+LOSSY_SHARE = 0.05  # the loss share (lost answers / answers) from which a scan counts as lossy
+
+
+@dataclass
+class Sign:
+    """What one probe saw first, and the largest share of lost answers it has measured so far."""
+
+    first: str
+    share: float
 
 
 @dataclass
 class LossSigns:
-    """The first sign of loss each probe saw (probe name -> what it saw)."""
+    """Each probe's sign of loss (probe name -> sign)."""
 
-    signs: dict[str, str] = field(default_factory=dict)
+    signs: dict[str, Sign] = field(default_factory=dict)
 
-    def note(self, probe: str, sign: str) -> None:
-        self.signs.setdefault(probe, sign)
+    def note(self, probe: str, sign: str, share: float) -> None:
+        held = self.signs.get(probe)
+        if held is None:
+            self.signs[probe] = Sign(sign, share)
+        else:
+            held.share = max(held.share, share)
 
     @property
     def seen(self) -> bool:
-        return bool(self.signs)
+        """Some probe has seen a loss share of at least ``LOSSY_SHARE``."""
+        return any(s.share >= LOSSY_SHARE for s in self.signs.values())
 
     def asks_wanted(self) -> int:
         """How many times the in-window rounds ask each silent live host, now."""
-        return LOSSY_ASKS if self.signs else QUIET_ASKS
+        return LOSSY_ASKS if self.seen else QUIET_ASKS

@@ -99,11 +99,12 @@ def note_loss(ex: Exchange, heard_group: Callable[[str], int]) -> None:
     for chan in ex.channels:
         chan.read_drops()
         if chan.drops:
-            loss.note(ex.protocol, f"{chan.drops} datagrams dropped by the kernel on the {chan.name} socket")
-    for ip in ex.credited.get(FOLLOW_UP, []):
-        if heard_group(ip) >= 2:
-            loss.note(ex.protocol, f"{ip} heard both group questions and answered only a follow-up")
-            break
+            loss.note(ex.protocol, f"{chan.drops} datagrams dropped by the kernel on the {chan.name} socket",
+                      chan.drops / (chan.drops + ex.handled))
+    late = [ip for ip in ex.credited.get(FOLLOW_UP, []) if heard_group(ip) >= 2]
+    if late:
+        loss.note(ex.protocol, f"{late[0]} heard both group questions and answered only a follow-up",
+                  len(late) / max(1, len(ex.answered or ())))
 
 
 @dataclass

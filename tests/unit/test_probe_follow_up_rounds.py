@@ -67,7 +67,7 @@ def test_without_signs_of_loss_each_silent_host_is_asked_four_times_in_all(
 
 def test_a_sign_of_loss_before_the_window_brings_more_follow_ups(monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = _ctx()
-    ctx.loss.note("arp", "10.77.0.9 answered only a repeated who-has")
+    ctx.loss.note("arp", "10.77.0.9 answered only a repeated who-has", 0.2)
     asked = asyncio.run(_run(ctx, monkeypatch))
     # Normally all four in-window rounds (six asks with the group's two); a round cut off by a very
     # late loop still leaves more than the quiet case's two.
@@ -78,14 +78,26 @@ def test_a_sign_of_loss_before_the_window_brings_more_follow_ups(monkeypatch: py
 def test_a_sign_seen_during_the_window_counts_from_the_next_round(monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = _ctx()
     asked = asyncio.run(_run(ctx, monkeypatch,
-                             on_follow_up=lambda: ctx.loss.note("sadp", "kernel drops")))
+                             on_follow_up=lambda: ctx.loss.note("sadp", "kernel drops", 0.5)))
     assert all(asked[ip] > loss.QUIET_ASKS - 2 for ip in SILENT), asked
-    assert ctx.loss.signs == {"sadp": "kernel drops"}
+    assert list(ctx.loss.signs) == ["sadp"] and ctx.loss.signs["sadp"].first == "kernel drops"
 
 
-def test_loss_signs_keep_each_probes_first_and_raise_the_asks() -> None:
+def test_a_small_share_of_loss_keeps_the_quiet_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One who-has answer lost of 250 is recorded, and the rounds still ask four times."""
+    ctx = _ctx()
+    ctx.loss.note("arp", "10.77.0.9 answered only a repeated who-has", 1 / 250)
+    asked = asyncio.run(_run(ctx, monkeypatch))
+    assert asked == dict.fromkeys(SILENT, loss.QUIET_ASKS - 2)
+    assert not ctx.loss.seen and "arp" in ctx.loss.signs
+
+
+def test_loss_signs_keep_each_probes_first_and_its_largest_share() -> None:
     signs = loss.LossSigns()
     assert not signs.seen and signs.asks_wanted() == loss.QUIET_ASKS
-    signs.note("arp", "first")
-    signs.note("arp", "second")
-    assert signs.signs == {"arp": "first"} and signs.asks_wanted() == loss.LOSSY_ASKS
+    signs.note("arp", "first", 0.01)
+    assert not signs.seen and signs.asks_wanted() == loss.QUIET_ASKS
+    signs.note("arp", "second", loss.LOSSY_SHARE)
+    signs.note("arp", "third", 0.02)
+    assert signs.signs == {"arp": loss.Sign("first", loss.LOSSY_SHARE)}
+    assert signs.seen and signs.asks_wanted() == loss.LOSSY_ASKS
