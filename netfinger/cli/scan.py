@@ -94,6 +94,10 @@ def register(subparsers: Any) -> None:
                    help="also discover and probe over IPv6 link-local on the scan interface (ICMPv6 echo "
                    "to ff02::1, WS-Discovery and SSDP to ff02::c, mDNS to ff02::fb, then HTTP/RTSP/ONVIF on "
                    "fe80::...%%iface); without it no IPv6 packet is sent")
+    p.add_argument("--connect-only", dest="syn_check", action="store_false",
+                   help="open a full TCP connection for every port the probes try; by default (as root) "
+                   "each on-link port is first checked with one bare SYN, and a port that answers with a "
+                   "reset is not connected to (the scanner's kernel resets the half-open ones)")
     add_output_arguments(p)
     add_alert_arguments(p)
     p.set_defaults(handler=handle)
@@ -112,7 +116,7 @@ def config_from_args(args: argparse.Namespace) -> ScanConfig:
         io_timeout=args.io_timeout, rate=args.rate, concurrency=args.concurrency,
         credentials=load_credentials(args.credentials) if args.credentials else (),
         http_ports=args.http_ports, tcp_ports=args.tcp_ports, force=args.force,
-        only_targets=args.only_targets, sample=args.sample, ipv6=args.ipv6,
+        only_targets=args.only_targets, sample=args.sample, ipv6=args.ipv6, syn_check=args.syn_check,
     )
 
 

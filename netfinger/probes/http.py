@@ -45,6 +45,8 @@ class HttpProbe(Probe):
         return await self._get(ctx, session, ("GET", "/", b"", "")), session
 
     async def _port(self, ctx: ScanContext, ip: str, port: int) -> int:
+        if await ctx.refuses(ip, port):
+            return 0
         root, session = await self._root(ctx, ip, port)
         try:
             return await self._identify(ctx, session, root)

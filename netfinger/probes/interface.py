@@ -107,6 +107,8 @@ class ScanContext:
     sweep_sent: asyncio.Event | None = None
     # Signs of lost answers seen so far in this scan (``probes.loss``): more asks once there are any.
     loss: LossSigns = field(default_factory=LossSigns)
+    # Answers True when a SYN to (ip, port) drew a RST (``probes.portcheck``); None: no such checks.
+    port_check: Callable[[str, int], Awaitable[bool]] | None = None
 
     def mark_sweep_done(self) -> None:
         self.mark_sweep_sent()
@@ -116,6 +118,10 @@ class ScanContext:
     def mark_sweep_sent(self) -> None:
         if self.sweep_sent is not None:
             self.sweep_sent.set()
+
+    async def refuses(self, ip: str, port: int) -> bool:
+        """True when ``ip`` is known to have ``port`` closed (a SYN drew a RST): connecting is pointless."""
+        return await self.port_check(ip, port) if self.port_check is not None else False
 
     async def pace(self, packets: int = 1, *, urgent: bool = False) -> None:
         """Wait for the shared rate limit before sending ``packets`` packets."""

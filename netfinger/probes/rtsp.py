@@ -20,6 +20,8 @@ class RtspProbe(Probe):
     phase: ClassVar[str] = "unicast"
 
     async def _host(self, ctx: ScanContext, ip: str) -> int:
+        if await ctx.refuses(ip, rtsp.RTSP_PORT):
+            return 0
         url = f"rtsp://{http.url_host(ip)}:{rtsp.RTSP_PORT}/"
         obs = []
         raws = []

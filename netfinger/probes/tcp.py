@@ -23,6 +23,8 @@ class TcpProbe(Probe):
 
     async def _port(self, ctx: ScanContext, ip: str, port: int) -> list[Found]:
         """Connect and wait briefly for a banner; the silent SDK port gets a short nudge right away."""
+        if await ctx.refuses(ip, port):
+            return []
         await ctx.pace()
         wait = min(BANNER_WAIT, ctx.io_timeout)
         payload = tcp.SDK_NUDGE if port == SDK_PORT else b""

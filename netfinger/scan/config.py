@@ -33,4 +33,5 @@ class ScanConfig:
     only_targets: bool = False  # leave out the devices heard on the link from outside the targets
     sample: bool = True  # off-link /24s: a few likely addresses first, full sweep only where they answer
     ipv6: bool = False  # IPv6 link-local discovery and probes; without it no IPv6 packet is sent
+    syn_check: bool = True  # on-link ports checked with a bare SYN before a connection (probes.portcheck)
     extra: dict[str, str] = field(default_factory=dict)

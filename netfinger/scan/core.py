@@ -19,6 +19,7 @@ from netfinger.match.interface import Matcher
 from netfinger.probes import PROBES
 from netfinger.probes.arp import PROC_ARP
 from netfinger.probes.interface import Completed, Failed, Probe, ProbeOutcome, ScanContext
+from netfinger.probes.portcheck import PortCheck
 from netfinger.protocols import tls
 from netfinger.protocols.arp import parse_proc_arp
 from netfinger.report.model import Report
@@ -224,12 +225,20 @@ async def run_scan(config: ScanConfig, *, stop: asyncio.Event | None = None,
     state = _make_state(config, networks, iface, local_ips, progress or NullProgress())
     probes = [PROBES[name]() for name in dict.fromkeys(config.probes)]
     discovery_limit, unicast_limit = _limits(config, address_count(networks))
+    checks = PortCheck.for_scan(state.ctx) if config.syn_check else None
+    state.ctx.port_check = checks.refuses if checks is not None else None
     with _responsive_loop():
         loads = asyncio.create_task(_load_in_background(state.ctx))
         try:
             discovery = [p for p in probes if p.phase == "discovery"]
             unicast = [p for p in probes if p.phase != "discovery"]
-            await _run_probes(state, discovery, unicast, (discovery_limit, unicast_limit), stop)
+            try:
+                await _run_probes(state, discovery, unicast, (discovery_limit, unicast_limit), stop)
+            finally:
+                if checks is not None:
+                    checks.close()
+                    if checks.counts.sent and "tcp" in state.outcomes:
+                        state.outcomes["tcp"] += f"; {checks.note()}"
             matcher = await loads
             state.store.link_macs(await asyncio.to_thread(neighbour_macs))
             state.store.merge_ipv6()
