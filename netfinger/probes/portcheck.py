@@ -79,19 +79,23 @@ class PortCheck:
         if known is not None:
             return known
         held = self._pending.get(key)
-        if held is None:
-            sock_src = self._socket_for(ip)
-            if sock_src is None:
-                return False
-            await self.ctx.pace()
-            held = self._pending.get(key)  # another caller may have sent it while this one waited
-            if held is None:
-                if key in self._known:
-                    return self._known[key]
-                held = self._send(key, *sock_src)
-                if held is None:
-                    return False
-        return await held[0]
+        if held is not None:  # another probe's check of the same port: its answer serves both
+            return await held[0]
+        sock_src = self._socket_for(ip)
+        if sock_src is None:
+            return False
+        fut: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._pending[key] = (fut, (tcpsyn.cookie(self.secret, ip, port) + 1) & 0xFFFFFFFF)
+        sent = False
+        try:
+            await self.ctx.pace()  # after the check is registered: a second caller pays nothing
+            sent = self._send(key, *sock_src)
+        finally:
+            if not sent:  # not sent (or the scan stopped): whoever waits on it connects instead
+                self._pending.pop(key, None)
+                if not fut.done():
+                    fut.set_result(False)
+        return await fut
 
     def _socket_for(self, ip: str) -> tuple[socket.socket, str] | None:
         if self._failed:
@@ -140,7 +144,8 @@ class PortCheck:
         self._socks[src] = sock
         return sock
 
-    def _send(self, key: Key, sock: socket.socket, src: str) -> tuple[asyncio.Future[bool], int] | None:
+    def _send(self, key: Key, sock: socket.socket, src: str) -> bool:
+        """Send the registered check's SYN and start its wait; False when it could not be sent."""
         ip, port = key
         seq = tcpsyn.cookie(self.secret, ip, port)
         try:
@@ -148,13 +153,10 @@ class PortCheck:
         except OSError as exc:
             if exc.errno not in (errno.EAGAIN, errno.ENOBUFS, errno.EHOSTUNREACH, errno.ENETUNREACH):
                 log.debug("SYN check to %s:%s: %s", ip, port, exc)
-            return None
+            return False
         self.counts.sent += 1
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[bool] = loop.create_future()
-        held = self._pending[key] = (fut, (seq + 1) & 0xFFFFFFFF)
-        loop.call_later(min(WAIT, self.ctx.io_timeout), self._expire, key)
-        return held
+        asyncio.get_running_loop().call_later(min(WAIT, self.ctx.io_timeout), self._expire, key)
+        return True
 
     def _expire(self, key: Key) -> None:
         held = self._pending.pop(key, None)

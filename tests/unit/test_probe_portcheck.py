@@ -51,9 +51,16 @@ def pair() -> Iterator[tuple[socket.socket, socket.socket]]:
         yield a, b
 
 
-def _check(recorder: Recorder) -> PortCheck:
+def _check(recorder: Recorder, paid: list[int] | None = None) -> PortCheck:
     ctx, _ = make_ctx()
     ctx.is_root = True
+
+    async def pacer(packets: int) -> None:
+        if paid is not None:
+            paid.append(packets)
+        await asyncio.sleep(0)  # a pacer may suspend: a second caller arrives meanwhile
+
+    ctx.pacer = pacer
     check = PortCheck(ctx, SPORT)
     check._socks["10.77.0.1"] = recorder  # type: ignore[assignment]
     return check
@@ -62,7 +69,8 @@ def _check(recorder: Recorder) -> PortCheck:
 def test_a_reset_skips_the_port_and_a_syn_ack_does_not(pair: tuple[socket.socket, socket.socket]) -> None:
     feed, read = pair
     recorder = Recorder()
-    check = _check(recorder)
+    paid: list[int] = []
+    check = _check(recorder, paid)
 
     async def main() -> tuple[bool, bool, bool]:
         closed = asyncio.ensure_future(check.refuses("10.77.0.5", 9010))
@@ -78,6 +86,7 @@ def test_a_reset_skips_the_port_and_a_syn_ack_does_not(pair: tuple[socket.socket
 
     assert asyncio.run(main()) == (True, False, True)
     assert (check.counts.sent, check.counts.closed, check.counts.open) == (2, 1, 1)
+    assert paid == [1, 1]  # one rate token per SYN sent; the caller that shared one paid nothing
 
     async def later() -> bool:  # a known answer costs no second SYN
         return await check.refuses("10.77.0.5", 9010)
