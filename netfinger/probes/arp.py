@@ -203,11 +203,10 @@ class ArpProbe(Probe):
                 if not small:
                     ctx.mark_sweep_sent()  # a /16's sweep takes seconds: the multicast questions go now
                 await self._sweep(ctx, sock, template, onlink_targets(ctx))
-                ctx.mark_sweep_sent()
+                ctx.mark_sweep_done()  # the re-asks below are urgent: they need not hold back the rest
                 await asyncio.sleep(RETRY_AFTER)
                 if small:
                     await self._ask_silent(ctx, sock, template)
-                ctx.mark_sweep_done()
                 tail = min(TAIL, ctx.timeout / 2)
                 if small:  # more passes, after the first burst of multicast replies has passed
                     for _ in range(EXTRA_PASSES):

@@ -23,17 +23,19 @@ class HttpProbe(Probe):
     name: ClassVar[str] = "http"
     phase: ClassVar[str] = "unicast"
 
-    async def _get(self, ctx: ScanContext, session: KeepAlive, req: tuple[str, str, bytes, str]) -> TcpResult:
+    async def _get(self, ctx: ScanContext, session: KeepAlive, req: tuple[str, str, bytes, str],
+                   onward: bool = True) -> TcpResult:
         method, path, body, content_type = req
         host = http.host_header(session.host, session.port)
-        await ctx.pace()
+        await ctx.pace(onward=onward)
         payload = http.build_request(method, host, path, body, content_type, keep_alive=True)
         return await request(session, payload)
 
     async def _root(self, ctx: ScanContext, ip: str, port: int) -> tuple[TcpResult, KeepAlive]:
         """GET / with TLS on the TLS ports; switch once when the port plainly speaks the other way."""
         session = KeepAlive(ip, port, ctx.io_timeout, tls=port in TLS_PORTS, done=http_done)
-        root = await self._get(ctx, session, ("GET", "/", b"", ""))
+        checked = ctx.port_check is not None  # the landing page follows the port's SYN check
+        root = await self._get(ctx, session, ("GET", "/", b"", ""), onward=checked)
         if session.tls and not root.connected and "SSL" in root.error:
             tls = False
         elif not session.tls and root.connected and http.wants_tls(root.data):
@@ -42,7 +44,7 @@ class HttpProbe(Probe):
             return root, session
         await session.aclose()
         session = KeepAlive(ip, port, ctx.io_timeout, tls=tls, done=http_done)
-        return await self._get(ctx, session, ("GET", "/", b"", "")), session
+        return await self._get(ctx, session, ("GET", "/", b"", ""), onward=checked), session
 
     async def _port(self, ctx: ScanContext, ip: str, port: int) -> int:
         if await ctx.refuses(ip, port):
@@ -138,7 +140,7 @@ def identification_requests() -> list[tuple[str, str, bytes, str]]:
 
 
 def tls_observations(der: bytes, port: int, source: str) -> list[Observation]:
-    cert = tls.parse_certificate(der)
+    cert = tls.parse_names(der)
     if not cert.valid:
         return []
     out = [Observation("tls.subject", bounded(cert.subject), port, source),

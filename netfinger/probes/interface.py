@@ -78,6 +78,9 @@ class ScanContext:
     # The same budget for a few packets that must not queue behind the unicast connections (discovery
     # re-asks, multicast questions); falls back to ``pacer``.
     urgent_pacer: Callable[[int], Awaitable[None]] | None = None
+    # The same budget for the next request of work already begun on a host (served before the first
+    # requests waiting, ``scan.ratelimit``); falls back to ``pacer``.
+    onward_pacer: Callable[[int], Awaitable[None]] | None = None
     # Networks directly attached to the scan interface (ARP and broadcast reach only these).
     onlink: tuple[IPv4Network, ...] = ()
     # The scanner's own IPv4 addresses (its own multicast loops back and is ignored).
@@ -123,9 +126,14 @@ class ScanContext:
         """True when ``ip`` is known to have ``port`` closed (a SYN drew a RST): connecting is pointless."""
         return await self.port_check(ip, port) if self.port_check is not None else False
 
-    async def pace(self, packets: int = 1, *, urgent: bool = False) -> None:
-        """Wait for the shared rate limit before sending ``packets`` packets."""
-        pacer = self.urgent_pacer if urgent and self.urgent_pacer is not None else self.pacer
+    async def pace(self, packets: int = 1, *, urgent: bool = False, onward: bool = False) -> None:
+        """Wait for the shared rate limit before sending ``packets`` packets (``onward``: the next step
+        of work begun on a host, served before first requests)."""
+        pacer = self.pacer
+        if urgent and self.urgent_pacer is not None:
+            pacer = self.urgent_pacer
+        elif onward and self.onward_pacer is not None:
+            pacer = self.onward_pacer
         if pacer is not None:
             await pacer(packets)
 

@@ -75,7 +75,7 @@ class OnvifProbe(Probe):
         self._ticks: Ticks | None = None
 
     async def _post(self, ctx: ScanContext, session: KeepAlive, path: str, body: bytes) -> bytes:
-        await ctx.pace()
+        await ctx.pace(onward=True)  # the host announced this endpoint (WS-Discovery XAddrs)
         req = http.build_request("POST", http.host_header(session.host, session.port), path, body,
                                  onvif.CONTENT_TYPE, keep_alive=True)
         return (await request(session, req)).data

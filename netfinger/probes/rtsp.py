@@ -30,7 +30,7 @@ class RtspProbe(Probe):
                             reusable=rtsp.keeps_alive)
         try:
             for cseq, method in enumerate(("OPTIONS", "DESCRIBE"), start=1):
-                await ctx.pace()
+                await ctx.pace(onward=cseq > 1 or ctx.port_check is not None)
                 result = await request(session, rtsp.build_request(method, url, cseq))
                 if not result.connected:
                     break

@@ -25,7 +25,7 @@ class TcpProbe(Probe):
         """Connect and wait briefly for a banner; the silent SDK port gets a short nudge right away."""
         if await ctx.refuses(ip, port):
             return []
-        await ctx.pace()
+        await ctx.pace(onward=ctx.port_check is not None)
         wait = min(BANNER_WAIT, ctx.io_timeout)
         payload = tcp.SDK_NUDGE if port == SDK_PORT else b""
         result = await request(ip, port, payload, ctx.io_timeout, limit=tcp.MAX_BANNER, read_time=wait)

@@ -5,8 +5,10 @@ negative serial number, common on embedded devices, draws a ``CryptographyDeprec
 and "will cause an exception in a future release"), the bounded DER reader in ``der.py`` reads the same
 fields, so what netfinger reports does not depend on that library's leniency.
 
-``cryptography`` is imported on first use (a fifth of a second): a scan calls ``warm_up`` from a worker
-thread during its listen window, so neither start-up nor the event loop pays for it.
+``cryptography`` is imported on first use (a fifth of a second, most of it with the GIL held: loading
+its native module in a worker thread during a scan held the event loop up for 0.3 s). A scan needs only
+the names, so the HTTP probe calls ``parse_names``: the DER reader first (it writes the names as
+``rfc4514_string`` does; tests compare the two), and ``cryptography`` only where that reader gives up.
 """
 
 from __future__ import annotations
@@ -96,3 +98,17 @@ def parse_certificate(data: bytes) -> CertInfo:
         return _with_cryptography(data)
     except Exception as exc:  # malformed DER, unsupported encodings, a warning made an error
         return _with_der(data, f"{type(exc).__name__}: {exc}"[:160])
+
+
+def parse_names(data: bytes) -> CertInfo:
+    """Subject and issuer for a scan's evidence, without importing ``cryptography`` unless the DER
+    reader gives up (then as ``parse_certificate``). Validity dates are as written (UTCTime or
+    GeneralizedTime), the serial number is not checked."""
+    if not data or len(data) > MAX_CERT_BYTES:
+        return CertInfo(False)
+    tbs = der.parse_tbs(data)
+    if tbs is None:
+        return parse_certificate(data)
+    flat = [pair for rdn in tbs.subject for pair in rdn], [pair for rdn in tbs.issuer for pair in rdn]
+    return CertInfo(True, der.rfc4514(tbs.subject), der.rfc4514(tbs.issuer), _keep(flat[0]), _keep(flat[1]),
+                    tbs.not_before, tbs.not_after, "der")

@@ -1,20 +1,33 @@
 """A token bucket shared by every probe: ``--rate`` packets per second, small bursts allowed.
 
-Ordinary requests queue on a lock, in call order. Urgent requests (discovery re-asks and multicast
-questions, a few packets each) do not: with a thousand unicast connections queued, a busy loop made the
-ARP re-ask wait seconds behind them, and every unicast probe waits for discovery to end. An urgent
-request keeps to a schedule of its own at the same rate and burst, and takes its packets out of the
-shared bucket (which may go below zero), so the ordinary traffic pays for them and the long-run total
-stays at ``rate``.
+Ordinary requests queue in call order. Onward requests (the next request of work already begun on a
+host: the identification pages after a landing page, DESCRIBE after OPTIONS) queue ahead of them: with
+thousands of first requests queued (a port check per host and port), each step of a host's chain
+otherwise waited for the whole queue, and the scan's tail was the identification pages.
+
+Urgent requests (discovery re-asks and multicast questions, a few packets each) do not queue at all:
+with a thousand unicast connections queued, a busy loop made the ARP re-ask wait seconds behind them,
+and every unicast probe waits for discovery to end. An urgent request keeps to a schedule of its own
+at the same rate and burst, and takes its packets out of the shared bucket (which may go below zero),
+so the ordinary traffic pays for them and the long-run total stays at ``rate``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 MAX_BURST = 64.0  # packets sent back to back at most, whatever the rate
+ONWARD, ORDINARY = 0, 1  # the queues, in the order they are served
+
+
+@dataclass
+class _Waiter:
+    left: float  # tokens still to pay
+    done: asyncio.Future[None]
 
 
 class TokenBucket:
@@ -27,7 +40,8 @@ class TokenBucket:
         self._clock = clock
         self._tokens = self.burst
         self._stamp = clock()
-        self._lock = asyncio.Lock()
+        self._lanes: tuple[deque[_Waiter], ...] = (deque(), deque())  # ONWARD, ORDINARY
+        self._timer: asyncio.TimerHandle | None = None
         self._urgent_due = self._stamp  # when the urgent schedule is next free
 
     def _refill(self) -> None:
@@ -53,15 +67,54 @@ class TokenBucket:
 
     async def take(self, n: int = 1) -> None:
         """Wait until ``n`` packets may be sent (requests larger than the burst are paid in parts)."""
-        remaining = float(n)
-        async with self._lock:
-            while remaining > 0:
-                part = min(remaining, self.burst)
-                wait = self.try_take(part)
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                    continue
-                remaining -= part
+        await self._take(float(n), ORDINARY)
+
+    async def take_onward(self, n: int = 1) -> None:
+        """Like ``take``, served before the ordinary requests waiting (see the module text)."""
+        await self._take(float(n), ONWARD)
+
+    async def _take(self, n: float, lane: int) -> None:
+        if not self._queued():  # nobody waiting: pay what the bucket holds now
+            while n > 0:
+                part = min(n, self.burst)
+                if self.try_take(part) > 0:
+                    break
+                n -= part
+            if n <= 0:
+                return
+        waiter = _Waiter(n, asyncio.get_running_loop().create_future())
+        self._lanes[lane].append(waiter)
+        self._serve()
+        await waiter.done
+
+    def _queued(self) -> bool:
+        return any(w for lane in self._lanes for w in lane)
+
+    def _serve(self) -> None:
+        """Grant the waiters in lane order while tokens last; else wake up when the next part is due."""
+        if self._timer is not None:
+            return
+        while True:
+            head = next((lane for lane in self._lanes if lane), None)
+            if head is None:
+                return
+            waiter = head[0]
+            if waiter.done.done():  # cancelled while it waited: it is not charged
+                head.popleft()
+                continue
+            part = min(waiter.left, self.burst)
+            wait = self.try_take(part)
+            if wait > 0:
+                self._timer = asyncio.get_running_loop().call_later(wait, self._wake)
+                return
+            waiter.left -= part
+            if waiter.left <= 0:
+                head.popleft()
+                waiter.done.set_result(None)
+
+    def _wake(self) -> None:
+        self._timer = None
+        self._serve()
 
     async def take_urgent(self, n: int = 1) -> None:
         """Like ``take``, without queueing behind the ordinary requests (see the module text)."""

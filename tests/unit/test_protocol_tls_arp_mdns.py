@@ -164,3 +164,26 @@ def test_der_fallback_refuses_cut_and_lying_certificates() -> None:
     assert der.parse_tbs(b"\x30\x84\xff\xff\xff\xff" + data[6:]) is None  # a length past the end
     assert der.parse_tbs(b"") is None
     assert not tls.parse_certificate(data[:120]).valid
+
+
+@pytest.mark.parametrize("name", ["tls/dahua_nvr_ca_nbsp_issuer.der", NEGATIVE_SERIAL, "generated"])
+def test_the_scans_names_reader_reads_what_cryptography_reads(name: str) -> None:
+    """``parse_names`` (the HTTP probe's, no cryptography import) against ``parse_certificate``."""
+    if name == "generated":
+        hik = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "DS-7608NI+K2, \"lab\""),
+                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "HIKVISION"),
+                         x509.NameAttribute(NameOID.COUNTRY_NAME, "CN")])
+        data = self_signed(hik, hik)
+    else:
+        data = capture(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full, names = tls.parse_certificate(data), tls.parse_names(data)
+    assert names.valid and names.reader == "der"
+    got = (names.subject, names.issuer, names.subject_attrs, names.issuer_attrs)
+    assert got == (full.subject, full.issuer, full.subject_attrs, full.issuer_attrs)
+
+
+def test_the_scans_names_reader_refuses_what_both_readers_refuse() -> None:
+    for junk in (b"", b"\x30\x82\x01\x00garbage", capture(NEGATIVE_SERIAL)[:120], b"\x30" * 40000):
+        assert not tls.parse_names(junk).valid

@@ -74,3 +74,38 @@ def test_async_urgent_take_does_not_wait_behind_ordinary_waiters() -> None:
 
     urgent, total = asyncio.run(main())
     assert urgent < 0.25 < 0.4 <= total  # the ordinary 200 beyond the burst need 0.5 s at 400/s
+
+
+def test_onward_requests_go_before_the_ordinary_ones_waiting() -> None:
+    """A host's next request (onward) does not wait behind the first requests queued for other hosts."""
+    async def main() -> list[str]:
+        bucket = TokenBucket(200, burst=1)
+        order: list[str] = []
+
+        async def one(name: str, onward: bool) -> None:
+            await (bucket.take_onward() if onward else bucket.take())
+            order.append(name)
+
+        first = [asyncio.create_task(one(f"new{k}", False)) for k in range(6)]
+        await asyncio.sleep(0)  # the six are queued (the first took the one token there was)
+        later = asyncio.create_task(one("onward", True))
+        await asyncio.gather(*first, later)
+        return order
+
+    order = asyncio.run(main())
+    assert order.index("onward") <= 2, order  # after at most the one granted and the one being paid
+    assert [n for n in order if n != "onward"] == [f"new{k}" for k in range(6)]  # call order kept
+
+
+def test_a_cancelled_waiter_is_not_charged_and_does_not_block_the_queue() -> None:
+    async def main() -> float:
+        bucket = TokenBucket(100, burst=1)
+        await bucket.take()  # the bucket is empty now
+        stuck = asyncio.create_task(bucket.take(50))  # would need half a second
+        await asyncio.sleep(0.02)
+        stuck.cancel()
+        start = time.monotonic()
+        await bucket.take()
+        return time.monotonic() - start
+
+    assert asyncio.run(main()) < 0.25  # a token is due within 10 ms; 0.5 s if the 50 were still paid
