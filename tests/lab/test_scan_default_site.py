@@ -7,6 +7,7 @@ evidence. All traffic stays inside the lab's namespaces (root only; skipped othe
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -117,3 +118,28 @@ def test_ctrl_c_still_writes_the_report(default_lab: LabState, tmp_path: Path) -
     assert report["scan"]["interrupted"] is True
     assert report["scan"]["probes"]["wsd"] == "failed: interrupted"
     assert len(report["hosts"]) >= len(default_lab.devices) // 2  # what the sweep found is kept
+
+
+def _unicast_evidence(report: dict[str, Any]) -> set[tuple[str, str, Any]]:
+    """(host, field, port) of what the connection probes found (values left out: dates, nonces)."""
+    return {(h["ip"], o["field"], o.get("port")) for h in report["hosts"] for o in h["observations"]
+            if o["field"].split(".", 1)[0] in {"tcp", "http", "rtsp", "tls"}}
+
+
+def test_syn_checks_skip_closed_ports_and_lose_nothing(
+    default_lab: LabState, scanned: tuple[dict[str, Any], float], tmp_path: Path
+) -> None:
+    """The default scan checked ports with bare SYNs and connected only where no RST came back; a
+    --connect-only scan of the same site, which connects to every port, finds the same open ports."""
+    report, _ = scanned
+    note = report["scan"]["probes"]["tcp"]
+    found = re.search(r"SYN checks: (\d+) sent, (\d+) ports closed", note)
+    assert found is not None, note
+    assert int(found.group(1)) > int(found.group(2)) > 0, note
+    out = tmp_path / "connect-only.json"
+    cmd = [*scan_command(default_lab, out, LISTEN_WINDOW), "--connect-only"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    plain = json.loads(out.read_text(encoding="utf-8"))
+    assert "SYN checks" not in plain["scan"]["probes"]["tcp"]
+    assert _unicast_evidence(report) == _unicast_evidence(plain)
