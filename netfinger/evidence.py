@@ -124,6 +124,8 @@ class HostEvidence:
     mac_source: str | None = None  # MAC_FROM_LINK, MAC_CLAIMED or MAC_FROM_EUI64 (None: not known)
     outside_targets: bool = False  # heard on the scan link from an address outside the targets
     ipv6: list[str] = field(default_factory=list)
+    # ``observations`` as a set, kept by ``add`` (rebuilt when the list was filled some other way).
+    _have: set[Observation] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def values(self, field_name: str) -> list[str]:
         """All distinct values observed for ``field_name``, in the order first seen."""
@@ -146,7 +148,9 @@ class HostEvidence:
                 self.ipv6.append(addr)
         if sighting.ip and not self.ip:
             self.ip = sighting.ip
-        have = set(self.observations)
+        if len(self._have) != len(self.observations):
+            self._have = set(self.observations)
+        have = self._have
         for obs in sighting.observations:
             if obs in have:
                 continue

@@ -88,7 +88,7 @@ class TokenBucket:
         await waiter.done
 
     def _queued(self) -> bool:
-        return any(w for lane in self._lanes for w in lane)
+        return bool(self._lanes[ONWARD] or self._lanes[ORDINARY])
 
     def _serve(self) -> None:
         """Grant the waiters in lane order while tokens last; else wake up when the next part is due."""
