@@ -221,7 +221,8 @@ class ArpProbe(Probe):
         notes: tuple[str, ...] = ()
         if self._late:
             hosts = "host" if len(self._seen) == 1 else "hosts"
-            then = "silent hosts are asked more often" if ctx.loss.seen else "too few to ask more often"
+            lossy = ctx.loss.lossy(self.name)
+            then = "silent hosts are asked more often" if lossy else "too few to ask more often"
             notes = (f"{len(self._late)} of {len(self._seen)} {hosts} answered only a repeated who-has "
                      f"(answers lost on the wire or by a busy machine): {then}",)
         return Completed(self.name, len(self._seen), time.monotonic() - started, notes)

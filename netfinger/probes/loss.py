@@ -3,8 +3,10 @@
 The discovery probes ask every silent live host a fixed number of times. With little loss, four asks
 (two to the group, two unicast) are plenty: an answer lost one time in twenty would be missed once in
 160,000 hosts, and one lost one time in ten once in 10,000. Once a probe sees a loss share of at least
-``LOSSY_SHARE``, the in-window rounds ask such hosts six times (at one in five: once in 15,625). The
-signs, each with its share:
+``LOSSY_SHARE`` on its own exchange, or ARP sees it on the wire, that probe's in-window rounds ask such
+hosts six times (at one in five: once in 15,625). ARP's share speaks for every probe (a lossy wire loses
+everyone's answers); another probe's speaks only for itself (a burst of 3 KB WS-Discovery answers that
+overflowed a queue says nothing of the 300-byte SADP ones). The signs, each with its share:
 
 * ARP: targets that answered only a repeated who-has (their answer to the first was lost), out of
   the targets that answered;
@@ -21,7 +23,8 @@ from dataclasses import dataclass, field
 
 QUIET_ASKS = 4  # asks per silent live host while no probe has seen much loss
 LOSSY_ASKS = 6  # once one has
-LOSSY_SHARE = 0.05  # the loss share (lost answers / answers) from which a scan counts as lossy
+LOSSY_SHARE = 0.05  # the loss share (lost answers / answers) from which a probe counts as lossy
+WIRE = "arp"  # the probe whose share is the wire's: it asks every host, one frame each way
 
 
 @dataclass
@@ -45,11 +48,10 @@ class LossSigns:
         else:
             held.share = max(held.share, share)
 
-    @property
-    def seen(self) -> bool:
-        """Some probe has seen a loss share of at least ``LOSSY_SHARE``."""
-        return any(s.share >= LOSSY_SHARE for s in self.signs.values())
+    def lossy(self, probe: str) -> bool:
+        """``probe`` (or ARP, for everyone) has seen a loss share of at least ``LOSSY_SHARE``."""
+        return any(self.signs[p].share >= LOSSY_SHARE for p in {probe, WIRE} if p in self.signs)
 
-    def asks_wanted(self) -> int:
-        """How many times the in-window rounds ask each silent live host, now."""
-        return LOSSY_ASKS if self.seen else QUIET_ASKS
+    def asks_wanted(self, probe: str) -> int:
+        """How many times ``probe``'s in-window rounds ask each silent live host, now."""
+        return LOSSY_ASKS if self.lossy(probe) else QUIET_ASKS

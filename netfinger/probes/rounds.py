@@ -27,7 +27,7 @@ from netfinger.probes.udp import Send, Step, open_socket
 
 # Unicast follow-up rounds, as fractions of the listen window: after the multicast answers (and any
 # flood) are in, and again for hosts found late or answers lost on the wire. A round asks only the
-# silent hosts asked fewer times than ``ctx.loss.asks_wanted()`` so far (group questions included), so
+# silent hosts asked fewer times than ``ctx.loss.asks_wanted(protocol)`` so far (group questions included), so
 # without signs of loss an on-link host is asked by the first two rounds only (``probes.loss``).
 FOLLOW_UPS = (0.35, 0.55, 0.75, 0.9)
 # After the window, a live host asked fewer than this many times directly gets a late round.
@@ -73,7 +73,7 @@ async def discover(ctx: ScanContext, protocol: str, *, ask: Callable[[], Sequenc
             def in_window() -> Sequence[Send]:
                 """A follow-up round: to the silent live hosts asked fewer times than wanted so far."""
                 note_loss(ex, heard_group)
-                wanted = ctx.loss.asks_wanted()
+                wanted = ctx.loss.asks_wanted(protocol)
                 owed = [ip for ip in unanswered_live(ctx, answered, tuple(ex.guard.sources()))
                         if asked.get(ip, 0) + heard_group(ip) < wanted]
                 return follow_ups(owed) if owed else ()

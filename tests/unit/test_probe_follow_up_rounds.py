@@ -78,9 +78,19 @@ def test_a_sign_of_loss_before_the_window_brings_more_follow_ups(monkeypatch: py
 def test_a_sign_seen_during_the_window_counts_from_the_next_round(monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = _ctx()
     asked = asyncio.run(_run(ctx, monkeypatch,
-                             on_follow_up=lambda: ctx.loss.note("sadp", "kernel drops", 0.5)))
+                             on_follow_up=lambda: ctx.loss.note("test", "kernel drops", 0.5)))
     assert all(asked[ip] > loss.QUIET_ASKS - 2 for ip in SILENT), asked
-    assert list(ctx.loss.signs) == ["sadp"] and ctx.loss.signs["sadp"].first == "kernel drops"
+    assert list(ctx.loss.signs) == ["test"] and ctx.loss.signs["test"].first == "kernel drops"
+
+
+def test_another_probes_loss_is_its_own_and_the_wires_is_everyones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A WS-Discovery socket that overflowed does not make the other probes ask more; lost ARP does."""
+    ctx = _ctx()
+    ctx.loss.note("wsd", "2000 datagrams dropped by the kernel on the multicast ask socket", 0.6)
+    assert asyncio.run(_run(ctx, monkeypatch)) == dict.fromkeys(SILENT, loss.QUIET_ASKS - 2)
+    assert ctx.loss.lossy("wsd") and not ctx.loss.lossy("test")
+    ctx.loss.note("arp", "10.77.0.9 answered only a repeated who-has", 0.2)
+    assert ctx.loss.lossy("test") and ctx.loss.asks_wanted("sadp") == loss.LOSSY_ASKS
 
 
 def test_a_small_share_of_loss_keeps_the_quiet_asks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,15 +99,15 @@ def test_a_small_share_of_loss_keeps_the_quiet_asks(monkeypatch: pytest.MonkeyPa
     ctx.loss.note("arp", "10.77.0.9 answered only a repeated who-has", 1 / 250)
     asked = asyncio.run(_run(ctx, monkeypatch))
     assert asked == dict.fromkeys(SILENT, loss.QUIET_ASKS - 2)
-    assert not ctx.loss.seen and "arp" in ctx.loss.signs
+    assert not ctx.loss.lossy("test") and "arp" in ctx.loss.signs
 
 
 def test_loss_signs_keep_each_probes_first_and_its_largest_share() -> None:
     signs = loss.LossSigns()
-    assert not signs.seen and signs.asks_wanted() == loss.QUIET_ASKS
+    assert not signs.lossy("wsd") and signs.asks_wanted("wsd") == loss.QUIET_ASKS
     signs.note("arp", "first", 0.01)
-    assert not signs.seen and signs.asks_wanted() == loss.QUIET_ASKS
+    assert not signs.lossy("wsd") and signs.asks_wanted("wsd") == loss.QUIET_ASKS
     signs.note("arp", "second", loss.LOSSY_SHARE)
     signs.note("arp", "third", 0.02)
     assert signs.signs == {"arp": loss.Sign("first", loss.LOSSY_SHARE)}
-    assert signs.seen and signs.asks_wanted() == loss.LOSSY_ASKS
+    assert signs.lossy("wsd") and signs.asks_wanted("wsd") == loss.LOSSY_ASKS
