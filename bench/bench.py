@@ -144,7 +144,6 @@ def floors(report_path: Path, startup: float) -> Floors:
     """The phases' floors on this machine now: matching (signatures already loaded) and rendering of the
     scan's own report, timed in this process."""
     from netfinger.match import default_matcher
-    from netfinger.probes.tcp import BANNER_WAIT
     from netfinger.report import RENDERERS, RenderOptions
     from netfinger.report.model import Report
 
@@ -157,7 +156,7 @@ def floors(report_path: Path, startup: float) -> Floors:
     started = time.perf_counter()
     RENDERERS["json"].render(report, RenderOptions())
     rendering = time.perf_counter() - started
-    return Floors(startup=startup, window=LISTEN_WINDOW, unicast=BANNER_WAIT, matching=matching,
+    return Floors(startup=startup, window=LISTEN_WINDOW, unicast=0.0, matching=matching,
                   rendering=rendering)
 
 

@@ -32,7 +32,7 @@ class Floors:
 
     startup: float  # a bare interpreter start
     window: float  # the multicast listen window
-    unicast: float  # one connection's banner wait, for a host found as discovery ends
+    unicast: float  # 0: every host is known early in the window, so its unicast work can end inside it
     matching: float | None = None  # classifying the report's hosts with the signatures already loaded
     rendering: float | None = None  # rendering the report's JSON once
 
