@@ -40,7 +40,7 @@ def capture(state: LabState, seconds: float, out: Path, rejoin: bool = True) -> 
     """Record ``seconds`` of the lab's traffic into ``out`` (pcap). Needs root and a running emulator."""
     netns.require_root()
     proc = subprocess.Popen(
-        ["ip", "netns", "exec", state.bridge_ns, "tcpdump", "-i", "br0", "-n", "-U", "-s", "0",
+        ["ip", "netns", "exec", state.bridge_ns, "tcpdump", "-i", "br0", "-B", "65536", "-n", "-U", "-s", "0",
          "-w", str(out.resolve())],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
