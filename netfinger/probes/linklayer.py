@@ -34,6 +34,14 @@ _DELIVERED = (IPv4Address("255.255.255.255"),)
 Unwrapped = tuple[bytes, tuple[str, int], str]  # payload, (source address, port), source MAC
 
 
+def attach_filter(sock: socket.socket, code: bytes) -> None:
+    """Attach a classic BPF program (``struct sock_filter`` entries, 8 bytes each) to ``sock``; the
+    kernel copies it, so the buffer need not outlive the call."""
+    buf = ctypes.create_string_buffer(code)
+    prog = struct.pack("HL", len(code) // 8, ctypes.addressof(buf))  # struct sock_fprog
+    sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, prog)
+
+
 def zero_source_filter(port: int) -> bytes:
     """Classic BPF: IPv4, source 0.0.0.0, UDP, and a later fragment or destination port ``port``
     (a 1.6 KB SADP answer comes in two fragments; only the first carries the port)."""
@@ -64,10 +72,7 @@ def open_link_socket(ctx: ScanContext, port: int) -> socket.socket:
         raise OSError("no scan interface")
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
     try:
-        code = zero_source_filter(port)
-        buf = ctypes.create_string_buffer(code)
-        prog = struct.pack("HL", len(code) // 8, ctypes.addressof(buf))
-        sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, prog)
+        attach_filter(sock, zero_source_filter(port))
         with contextlib.suppress(OSError):  # older kernels; our own frames never come from 0.0.0.0
             sock.setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)
         enlarge_receive_buffer(sock, ctx.is_root)

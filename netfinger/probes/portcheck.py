@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import errno
 import logging
 import secrets
 import socket
-import struct
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, ip_address
 
 from netfinger.probes.interface import ScanContext
-from netfinger.probes.linklayer import SO_ATTACH_FILTER
+from netfinger.probes.linklayer import attach_filter
 from netfinger.probes.udp import enlarge_receive_buffer
 from netfinger.protocols import tcpsyn
 
@@ -85,11 +83,12 @@ class PortCheck:
         if sock_src is None:
             return False
         fut: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._pending[key] = (fut, (tcpsyn.cookie(self.secret, ip, port) + 1) & 0xFFFFFFFF)
+        seq = tcpsyn.cookie(self.secret, ip, port)
+        self._pending[key] = (fut, (seq + 1) & 0xFFFFFFFF)
         sent = False
         try:
             await self.ctx.pace()  # after the check is registered: a second caller pays nothing
-            sent = self._send(key, *sock_src)
+            sent = self._send(key, seq, *sock_src)
         finally:
             if not sent:  # not sent (or the scan stopped): whoever waits on it connects instead
                 self._pending.pop(key, None)
@@ -128,10 +127,7 @@ class PortCheck:
     def _open(self, src: str) -> socket.socket:
         sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
         try:
-            code = tcpsyn.reply_filter(self.sport)
-            buf = ctypes.create_string_buffer(code)
-            prog = struct.pack("HL", len(code) // 8, ctypes.addressof(buf))
-            sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, prog)
+            attach_filter(sock, tcpsyn.reply_filter(self.sport))
             if self.ctx.iface:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, self.ctx.iface.encode())
             sock.bind((src, 0))
@@ -144,10 +140,9 @@ class PortCheck:
         self._socks[src] = sock
         return sock
 
-    def _send(self, key: Key, sock: socket.socket, src: str) -> bool:
+    def _send(self, key: Key, seq: int, sock: socket.socket, src: str) -> bool:
         """Send the registered check's SYN and start its wait; False when it could not be sent."""
         ip, port = key
-        seq = tcpsyn.cookie(self.secret, ip, port)
         try:
             sock.sendto(tcpsyn.build_syn(src, ip, self.sport, port, seq), (ip, 0))
         except OSError as exc:
@@ -168,9 +163,7 @@ class PortCheck:
         for _ in range(READ_BATCH):
             try:
                 packet = sock.recv(256)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
+            except OSError:  # nothing more queued (BlockingIOError), or the socket is gone
                 return
             reply = tcpsyn.parse_reply(packet)
             if reply is None or reply.dport != self.sport:

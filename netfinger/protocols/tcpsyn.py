@@ -18,20 +18,12 @@ import socket
 import struct
 from dataclasses import dataclass
 
+from netfinger.protocols.checksum import internet_checksum
+
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 MSS = 1460  # the option a SYN from an ordinary stack carries; some stacks ignore a SYN without it
 _HEADER = struct.Struct("!HHIIBBHHH")
 _MSS_OPTION = struct.pack("!BBH", 2, 4, MSS)
-
-
-def checksum(data: bytes) -> int:
-    """The Internet checksum (RFC 1071) of ``data``."""
-    if len(data) % 2:
-        data += b"\0"
-    total: int = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def cookie(secret: bytes, dst: str, dport: int) -> int:
@@ -46,7 +38,7 @@ def build_syn(src: str, dst: str, sport: int, dport: int, seq: int, *, window: i
     bare = _HEADER.pack(sport, dport, seq, 0, offset << 4, SYN, window, 0, 0) + _MSS_OPTION
     pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, socket.IPPROTO_TCP,
                                                                           len(bare))
-    total = checksum(pseudo + bare)
+    total = internet_checksum(pseudo + bare)
     return bare[:16] + struct.pack("!H", total) + bare[18:]
 
 

@@ -208,8 +208,8 @@ def _responsive_loop() -> Iterator[None]:
 
 
 async def _load_in_background(ctx: ScanContext) -> tuple[Matcher | None, str]:
-    """Parse signatures and the OUI registry in threads while the
-    probes wait for answers (none of it is imported before the first packet).
+    """Parse signatures and the OUI registry in threads while the probes wait for answers (none of it
+    is imported before the first packet).
 
     Started once the ARP sweep is out, so the sweep's own start-up does not compete with it.
     """

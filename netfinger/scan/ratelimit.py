@@ -99,7 +99,7 @@ class TokenBucket:
             if head is None:
                 return
             waiter = head[0]
-            if waiter.done.done():  # cancelled while it waited: it is not charged
+            if waiter.done.done():  # cancelled while it waited: charged no further
                 head.popleft()
                 continue
             part = min(waiter.left, self.burst)

@@ -137,12 +137,9 @@ def test_dhip_answer_from_0_0_0_0_on_the_link_layer_channel() -> None:
 def test_kernel_filter_passes_only_udp_from_0_0_0_0_to_the_port() -> None:
     """The BPF program itself, run by the kernel on a Unix datagram socket (it sees the frame from byte
     0, as a packet socket does): no root and no network needed."""
-    import ctypes
-
-    from netfinger.probes.linklayer import SO_ATTACH_FILTER
+    from netfinger.probes.linklayer import attach_filter
 
     code = zero_source_filter(37020)
-    buf = ctypes.create_string_buffer(code)
     (hello,) = frames_from(UNIT_MAC, b"x")
     first, later = frames_from(UNIT_MAC, b"y" * 3000)[:2]
     addressed = build_udp_frames(UNIT_MAC, "01:00:5e:7f:ff:fa", ("10.79.0.5", 37020), GROUP, b"x")[0]
@@ -152,8 +149,7 @@ def test_kernel_filter_passes_only_udp_from_0_0_0_0_to_the_port() -> None:
     arp = hello[:12] + b"\x08\x06" + hello[14:]
     reader, writer = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
     with reader, writer:
-        reader.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER,
-                          struct.pack("HL", len(code) // 8, ctypes.addressof(buf)))
+        attach_filter(reader, code)
         for frame in (hello, addressed, other_port, tcp, arp, first, later):
             writer.send(frame)
         reader.setblocking(False)

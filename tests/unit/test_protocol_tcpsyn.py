@@ -7,7 +7,6 @@ tcpdump. ``tcp/kernel_connect_open_and_refused.pcap``: the kernel's own connect(
 
 from __future__ import annotations
 
-import ctypes
 import socket
 import struct
 
@@ -15,8 +14,9 @@ import pytest
 from captures import CAPTURES
 from scapy.utils import RawPcapReader
 
-from netfinger.probes.linklayer import SO_ATTACH_FILTER
+from netfinger.probes.linklayer import attach_filter
 from netfinger.protocols import tcpsyn
+from netfinger.protocols.checksum import internet_checksum
 
 SCANNER, DEVICE, SPORT = "10.77.0.1", "10.77.0.2", 61234
 
@@ -42,7 +42,7 @@ def test_checksum_matches_the_kernels_on_a_reset() -> None:
     segment = rst[20:]
     pseudo = rst[12:20] + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(segment))
     zeroed = segment[:16] + b"\0\0" + segment[18:]
-    assert tcpsyn.checksum(pseudo + zeroed) == struct.unpack_from("!H", segment, 16)[0]
+    assert internet_checksum(pseudo + zeroed) == struct.unpack_from("!H", segment, 16)[0]
 
 
 @pytest.mark.parametrize("name", ["syn_check_open_and_closed.pcap", "kernel_connect_open_and_refused.pcap"])
@@ -82,10 +82,7 @@ def test_the_kernel_runs_the_reply_filter_as_meant() -> None:
     of the capture's five packets only the two answers to port 61234 pass, cut to 128 bytes at most."""
     sender, receiver = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
     with sender, receiver:
-        code = tcpsyn.reply_filter(SPORT)
-        buf = ctypes.create_string_buffer(code)
-        receiver.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER,
-                            struct.pack("HL", len(code) // 8, ctypes.addressof(buf)))
+        attach_filter(receiver, tcpsyn.reply_filter(SPORT))
         packets = _packets("syn_check_open_and_closed.pcap")
         assert len(packets) == 5
         for packet in packets:

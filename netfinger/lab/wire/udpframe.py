@@ -9,19 +9,12 @@ from __future__ import annotations
 import socket
 import struct
 
+from netfinger.protocols.checksum import internet_checksum
+
 ETH_P_IP = 0x0800
 BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
 DEFAULT_TTL = 64
 MTU = 1500
-
-
-def _checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\x00"
-    total: int = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def destination_mac(dst_ip: str, unicast_mac: str | None = None) -> str | None:
@@ -44,7 +37,7 @@ def build_udp_frames(src_mac: str, dst_mac: str, src: tuple[str, int], dst: tupl
     length = 8 + len(payload)
     pseudo = src_ip + dst_ip + struct.pack("!BBH", 0, socket.IPPROTO_UDP, length)
     udp = struct.pack("!HHHH", src[1], dst[1], length, 0) + payload
-    udp_sum = _checksum(pseudo + udp) or 0xFFFF  # 0 would mean "no checksum"
+    udp_sum = internet_checksum(pseudo + udp) or 0xFFFF  # 0 would mean "no checksum"
     udp = udp[:6] + struct.pack("!H", udp_sum) + udp[8:]
     eth = bytes.fromhex(dst_mac.replace(":", "")) + bytes.fromhex(src_mac.replace(":", ""))
     eth += struct.pack("!H", ETH_P_IP)
@@ -57,6 +50,6 @@ def build_udp_frames(src_mac: str, dst_mac: str, src: tuple[str, int], dst: tupl
         flags = 0x4000 if len(udp) <= step else (0x2000 if more else 0) | (at // 8)
         head = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(piece), ident & 0xFFFF, flags, ttl,
                            socket.IPPROTO_UDP, 0, src_ip, dst_ip)
-        head = head[:10] + struct.pack("!H", _checksum(head)) + head[12:]
+        head = head[:10] + struct.pack("!H", internet_checksum(head)) + head[12:]
         frames.append(eth + head + piece)
     return frames
